@@ -1,0 +1,44 @@
+import express, { type Express } from "express";
+import type { Logger } from "pino";
+import { requireAuth, type Authenticator } from "./http/auth.js";
+import { errorMiddleware, notFoundHandler } from "./http/errorMiddleware.js";
+import { httpLogger } from "./http/logger.js";
+import { execRoutes } from "./routes/exec.js";
+import { healthRoutes } from "./routes/health.js";
+import { spaceRoutes } from "./routes/spaces.js";
+import { systemRoutes } from "./routes/system.js";
+import type { ExecService } from "./services/execService.js";
+import type { SpaceService } from "./services/spaceService.js";
+import type { SystemService } from "./services/systemService.js";
+
+export interface AppDeps {
+  logger: Logger;
+  auth: Authenticator;
+  spaces: SpaceService;
+  execs: ExecService;
+  system: SystemService;
+  version: string;
+  bodyLimitBytes: number;
+  execMaxOutputBytes: number;
+}
+
+/** Builds the HTTP app from its dependencies; no side effects, so tests compose it with a fake runtime. */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", "loopback");
+  app.use(httpLogger(deps.logger));
+
+  const api = express.Router();
+  api.use(healthRoutes(deps.version));
+  api.use(requireAuth(deps.auth));
+  api.use(systemRoutes(deps.system));
+  api.use(spaceRoutes(deps.spaces, deps.bodyLimitBytes));
+  api.use(execRoutes(deps.execs, { bodyLimit: deps.bodyLimitBytes, maxOutputBytes: deps.execMaxOutputBytes }));
+  api.use(notFoundHandler);
+
+  app.use("/api", api);
+  app.use(notFoundHandler);
+  app.use(errorMiddleware);
+  return app;
+}

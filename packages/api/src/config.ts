@@ -1,0 +1,151 @@
+import { homedir } from "node:os";
+import { isAbsolute, join } from "node:path";
+import { parseMemory } from "@clawdspace/shared";
+import { z } from "zod";
+import type { DockerConnection } from "./runtime/docker/dockerRuntime.js";
+
+const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|localhost)$/i;
+
+const bool = (name: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const s = (v ?? "").trim().toLowerCase();
+      if (["", "0", "false", "no", "off"].includes(s)) return false;
+      if (["1", "true", "yes", "on"].includes(s)) return true;
+      ctx.addIssue({ code: "custom", message: `${name} must be true or false, got "${v}"` });
+      return z.NEVER;
+    });
+
+const int = (min: number, max: number, dflt: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === "") return dflt;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < min || n > max) {
+        ctx.addIssue({ code: "custom", message: `must be a whole number from ${min} to ${max}, got "${v}"` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+function defaultDataDir(env: NodeJS.ProcessEnv): string {
+  const xdg = env.XDG_DATA_HOME && isAbsolute(env.XDG_DATA_HOME) ? env.XDG_DATA_HOME : join(env.HOME || homedir(), ".local", "share");
+  return join(xdg, "clawdspace");
+}
+
+/** Parses DOCKER_HOST the way the docker CLI does (unix:// or tcp://); unset means the default socket. */
+function parseDockerHost(v: string | undefined, ctx: z.RefinementCtx): DockerConnection {
+  if (!v || v.trim() === "") return { socketPath: "/var/run/docker.sock" };
+  if (v.startsWith("unix://")) return { socketPath: v.slice("unix://".length) };
+  const m = /^(tcp|http|https):\/\/([^:/]+|\[[^\]]+\]):(\d{1,5})\/?$/.exec(v);
+  if (m) {
+    return { host: m[2]!.replace(/^\[|\]$/g, ""), port: Number(m[3]), protocol: m[1] === "https" ? "https" : "http" };
+  }
+  ctx.addIssue({ code: "custom", path: ["DOCKER_HOST"], message: `must look like unix:///var/run/docker.sock or tcp://host:2375, got "${v}"` });
+  return z.NEVER;
+}
+
+const labelList = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    const out: Record<string, string> = {};
+    for (const part of (v ?? "").split(",").map((s) => s.trim()).filter(Boolean)) {
+      const m = /^([a-z0-9][a-z0-9._-]*)=(.*)$/i.exec(part);
+      if (!m || m[1]!.startsWith("clawdspace.kind")) {
+        ctx.addIssue({ code: "custom", message: `"${part}" is not a label of the form key=value` });
+        return z.NEVER;
+      }
+      out[m[1]!] = m[2]!;
+    }
+    return out;
+  });
+
+export const ConfigSchema = z
+  .object({
+    PORT: int(0, 65535, 7777),
+    HOST: z.string().trim().min(1).default("0.0.0.0"),
+    API_KEY: z.string().optional().transform((v) => (v && v.trim() !== "" ? v : undefined)),
+    CLAWDSPACE_AUTH_DISABLED: bool("CLAWDSPACE_AUTH_DISABLED"),
+    CLAWDSPACE_IMAGE: z
+      .string()
+      .regex(/^[a-zA-Z0-9][a-zA-Z0-9._/:@-]{0,254}$/, { error: "must be a Docker image reference" })
+      .default("clawdspace:latest"),
+    CLAWDSPACE_BASE_IMAGE: z.string().optional(),
+    CLAWDSPACE_BUILD_IMAGE: bool("CLAWDSPACE_BUILD_IMAGE").optional(),
+    CLAWDSPACE_EXTRA_CA: z.string().optional(),
+    CLAWDSPACE_DATA_DIR: z.string().optional(),
+    CLAWDSPACE_LABELS: labelList,
+    CLAWDSPACE_NODE: z.string().optional(),
+    CLAWDSPACE_WEB_DIR: z.string().optional(),
+    DOCKER_HOST: z.string().optional(),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    DEFAULT_MEMORY: z.string().default("2g"),
+    DEFAULT_CPUS: z.string().default("1"),
+    SPACE_PIDS_LIMIT: int(16, 1_000_000, 1024),
+    EXEC_MAX_OUTPUT_BYTES: int(1024, 1024 ** 3, 16 * 1024 * 1024),
+    BODY_LIMIT_BYTES: int(1024, 1024 ** 3, 10 * 1024 * 1024),
+    SHUTDOWN_GRACE_MS: int(0, 600_000, 10_000),
+  })
+  .transform((env, ctx) => {
+    const docker = parseDockerHost(env.DOCKER_HOST, ctx);
+    const authDisabled = env.CLAWDSPACE_AUTH_DISABLED;
+    const defaultMemory = parseMemory(env.DEFAULT_MEMORY);
+    if (defaultMemory === null) ctx.addIssue({ code: "custom", path: ["DEFAULT_MEMORY"], message: `must be a size such as 2g, got "${env.DEFAULT_MEMORY}"` });
+    const defaultCpus = Number(env.DEFAULT_CPUS);
+    if (!(defaultCpus > 0)) ctx.addIssue({ code: "custom", path: ["DEFAULT_CPUS"], message: `must be a positive number, got "${env.DEFAULT_CPUS}"` });
+    if (authDisabled && !LOOPBACK.test(env.HOST)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["CLAWDSPACE_AUTH_DISABLED"],
+        message: `is only allowed when HOST is a loopback address (127.0.0.1, ::1, localhost); HOST is "${env.HOST}"`,
+      });
+    }
+    return {
+      port: env.PORT,
+      host: env.HOST,
+      apiKey: env.API_KEY,
+      authDisabled,
+      image: env.CLAWDSPACE_IMAGE,
+      baseImage: env.CLAWDSPACE_BASE_IMAGE,
+      buildImageOnStart: env.CLAWDSPACE_BUILD_IMAGE ?? true,
+      extraCa: env.CLAWDSPACE_EXTRA_CA,
+      dataDir: env.CLAWDSPACE_DATA_DIR ?? "",
+      extraLabels: env.CLAWDSPACE_LABELS,
+      node: env.CLAWDSPACE_NODE,
+      webDir: env.CLAWDSPACE_WEB_DIR,
+      docker,
+      logLevel: env.LOG_LEVEL,
+      defaultMemory: defaultMemory ?? 0,
+      defaultCpus,
+      pidsLimit: env.SPACE_PIDS_LIMIT,
+      execMaxOutputBytes: env.EXEC_MAX_OUTPUT_BYTES,
+      bodyLimitBytes: env.BODY_LIMIT_BYTES,
+      shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+    };
+  });
+
+export type Config = z.output<typeof ConfigSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Parsed once at start; throws ConfigError naming each bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const result = ConfigSchema.safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((i) => `${String(i.path[0] ?? "config")}: ${i.message}`));
+  }
+  const cfg = result.data;
+  if (!cfg.dataDir) cfg.dataDir = defaultDataDir(env);
+  else if (!isAbsolute(cfg.dataDir)) throw new ConfigError([`CLAWDSPACE_DATA_DIR: must be an absolute path, got "${cfg.dataDir}"`]);
+  return cfg;
+}

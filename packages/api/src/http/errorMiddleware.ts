@@ -1,0 +1,56 @@
+import type { ErrorRequestHandler, RequestHandler } from "express";
+import {
+  ConflictError,
+  ImageNotFoundError,
+  InvalidSpecError,
+  RuntimeError,
+  RuntimeUnavailableError,
+  SpaceNotFoundError,
+} from "../runtime/errors.js";
+import { HttpError } from "./httpError.js";
+
+/** Maps what the runtime and body parsers throw to HttpErrors; anything else is a bug (500). */
+export function toHttpError(err: unknown): HttpError {
+  if (err instanceof HttpError) return err;
+  if (err instanceof SpaceNotFoundError) return new HttpError(404, "SPACE_NOT_FOUND", err.message);
+  if (err instanceof ImageNotFoundError) return new HttpError(400, "IMAGE_NOT_FOUND", err.message, { image: err.image });
+  if (err instanceof InvalidSpecError) return new HttpError(400, "VALIDATION_FAILED", `The engine refused the request: ${err.message}`);
+  if (err instanceof ConflictError) {
+    return err.reason === "exists"
+      ? new HttpError(409, "SPACE_EXISTS", err.message)
+      : new HttpError(409, "SPACE_STATE_CONFLICT", err.message);
+  }
+  if (err instanceof RuntimeUnavailableError) return new HttpError(503, "RUNTIME_UNAVAILABLE", err.message);
+  if (err instanceof RuntimeError) return new HttpError(502, "RUNTIME_ERROR", `The engine failed: ${err.message}`);
+  const bodyErr = err as { type?: string; status?: number; limit?: number };
+  switch (bodyErr?.type) {
+    case "entity.too.large":
+      return new HttpError(413, "PAYLOAD_TOO_LARGE", `Request body is larger than the limit of ${bodyErr.limit} bytes`);
+    case "entity.parse.failed":
+      return new HttpError(400, "VALIDATION_FAILED", "Request body is not valid JSON");
+    case "encoding.unsupported":
+    case "charset.unsupported":
+      return new HttpError(415, "UNSUPPORTED_MEDIA_TYPE", "Unsupported body encoding");
+    case "request.aborted":
+      return new HttpError(400, "VALIDATION_FAILED", "Request body was aborted");
+  }
+  if (typeof bodyErr?.status === "number" && bodyErr.status >= 400 && bodyErr.status < 500) {
+    return new HttpError(bodyErr.status, "VALIDATION_FAILED", (err as Error).message || "Bad request");
+  }
+  return new HttpError(500, "INTERNAL", "Internal server error");
+}
+
+export const notFoundHandler: RequestHandler = (req, _res, next) => {
+  next(new HttpError(404, "NOT_FOUND", `No route for ${req.method} ${req.path}`));
+};
+
+export const errorMiddleware: ErrorRequestHandler = (err, req, res, _next) => {
+  const httpErr = toHttpError(err);
+  if (httpErr.status >= 500) req.log?.error({ err }, "request failed");
+  else req.log?.debug({ code: httpErr.code }, httpErr.message);
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  res.status(httpErr.status).json({ error: httpErr.message, code: httpErr.code, ...(httpErr.details ? { details: httpErr.details } : {}) });
+};

@@ -1,0 +1,52 @@
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { pino, type Logger } from "pino";
+import { pinoHttp } from "pino-http";
+
+/** Strips credentials from a URL before it is logged. */
+export function redactUrl(url: string | undefined): string {
+  if (!url) return "";
+  return url.replace(/([?&](?:key|ticket|token)=)[^&#]*/gi, "$1[REDACTED]");
+}
+
+export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
+  return pino(
+    {
+      level,
+      base: { service: "clawdspace" },
+      redact: {
+        paths: ["req.headers.authorization", "req.headers.cookie", "req.headers['x-api-key']", "apiKey", "key", "*.apiKey"],
+        censor: "[REDACTED]",
+      },
+    },
+    destination as pino.DestinationStream | undefined,
+  );
+}
+
+const REQUEST_ID_RE = /^[A-Za-z0-9._-]{1,128}$/;
+
+export function httpLogger(logger: Logger) {
+  return pinoHttp({
+    logger,
+    genReqId(req: IncomingMessage, res: ServerResponse) {
+      const incoming = req.headers["x-request-id"];
+      const id = typeof incoming === "string" && REQUEST_ID_RE.test(incoming) ? incoming : randomUUID();
+      res.setHeader("X-Request-Id", id);
+      return id;
+    },
+    customLogLevel(_req, res, err) {
+      if (err || res.statusCode >= 500) return "error";
+      if (res.statusCode >= 400) return "warn";
+      return "info";
+    },
+    autoLogging: { ignore: (req) => req.url === "/api/health" },
+    serializers: {
+      req(req: { id: string; method: string; url: string; remoteAddress?: string }) {
+        return { id: req.id, method: req.method, url: redactUrl(req.url), remoteAddress: req.remoteAddress };
+      },
+      res(res: { statusCode: number }) {
+        return { statusCode: res.statusCode };
+      },
+    },
+  });
+}

@@ -1,0 +1,10 @@
+export { createApp, type AppDeps } from "./app.js";
+export { composeDeps } from "./compose.js";
+export { loadConfig, ConfigError, type Config } from "./config.js";
+export { startServer } from "./server.js";
+export { createLogger } from "./http/logger.js";
+export { DockerSpaceRuntime } from "./runtime/docker/dockerRuntime.js";
+export { FakeSpaceRuntime } from "./runtime/fake/fakeRuntime.js";
+export * from "./runtime/errors.js";
+export * from "./runtime/naming.js";
+export type * from "./runtime/types.js";

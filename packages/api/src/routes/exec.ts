@@ -1,0 +1,112 @@
+import { StringDecoder } from "node:string_decoder";
+import { ExecRequestSchema, type ExecStreamLine } from "@clawdspace/shared";
+import { Router, type Request, type Response } from "express";
+import { toHttpError } from "../http/errorMiddleware.js";
+import { jsonBody } from "../http/jsonBody.js";
+import { spaceName } from "../http/params.js";
+import { parse } from "../http/validate.js";
+import type { OutputStream } from "../runtime/types.js";
+import type { ExecService } from "../services/execService.js";
+import { OutputCollector } from "../util/outputCollector.js";
+import { WAKE_HEADER, markWake } from "./spaces.js";
+
+/** Aborts when the client goes away before the answer is complete. */
+function clientGone(req: Request, res: Response): AbortSignal {
+  const controller = new AbortController();
+  res.on("close", () => {
+    if (!res.writableFinished) controller.abort(new Error("client disconnected"));
+  });
+  return controller.signal;
+}
+
+export function execRoutes(execs: ExecService, opts: { bodyLimit: number; maxOutputBytes: number }): Router {
+  const r = Router();
+
+  r.post("/spaces/:name/exec", ...jsonBody(opts.bodyLimit), async (req, res) => {
+    const name = spaceName(req);
+    const input = parse(ExecRequestSchema, req.body, "request body");
+    const signal = clientGone(req, res);
+
+    if (/application\/x-ndjson/i.test(req.get("accept") ?? "")) {
+      return streamExec(name, input, req, res, execs, signal);
+    }
+
+    const cap = Math.min(input.maxOutputBytes ?? opts.maxOutputBytes, opts.maxOutputBytes);
+    const out = new OutputCollector(cap);
+    const run = await execs.run(name, input, out.sink, signal);
+    markWake(res, run.wake);
+    res.json({
+      stdout: out.text("stdout"),
+      stderr: out.text("stderr"),
+      exitCode: run.exitCode,
+      timedOut: run.timedOut,
+      truncated: out.truncated,
+      durationMs: run.durationMs,
+      ...(run.wake ? { wake: run.wake } : {}),
+      ...(run.timedOut ? { code: "EXEC_TIMEOUT" } : {}),
+    });
+  });
+
+  return r;
+}
+
+/**
+ * NDJSON streaming. Headers go out with the first line, so a wake that happened
+ * before the command started still reaches the X-Clawdspace-Wake header, and an
+ * error before any output is still a real HTTP status.
+ */
+async function streamExec(
+  name: string,
+  input: Parameters<ExecService["run"]>[1],
+  req: Request,
+  res: Response,
+  execs: ExecService,
+  signal: AbortSignal,
+): Promise<void> {
+  const decoders: Record<OutputStream, StringDecoder> = { stdout: new StringDecoder("utf8"), stderr: new StringDecoder("utf8") };
+  let wakeSeen: string | undefined;
+  const begin = () => {
+    if (res.headersSent) return;
+    res.status(200).setHeader("Content-Type", "application/x-ndjson; charset=utf-8");
+    res.setHeader("Cache-Control", "no-store");
+    res.setHeader("X-Accel-Buffering", "no");
+    if (wakeSeen) res.setHeader(WAKE_HEADER, wakeSeen);
+    res.flushHeaders();
+  };
+  const write = (line: ExecStreamLine): void | Promise<void> => {
+    begin();
+    if (!res.write(`${JSON.stringify(line)}\n`)) {
+      return new Promise((resolve) => {
+        res.once("drain", resolve);
+        res.once("close", resolve);
+      });
+    }
+  };
+  try {
+    const run = await execs.run(
+      name,
+      input,
+      (stream, chunk) => {
+        const data = decoders[stream].write(chunk);
+        if (data) return write({ stream, data });
+      },
+      signal,
+      (tier) => {
+        wakeSeen = tier;
+      },
+    );
+    for (const stream of ["stdout", "stderr"] as const) {
+      const rest = decoders[stream].end();
+      if (rest) await write({ stream, data: rest });
+    }
+    await write({ exitCode: run.exitCode, timedOut: run.timedOut, truncated: false, durationMs: run.durationMs, ...(run.wake ? { wake: run.wake } : {}) });
+    res.end();
+  } catch (e) {
+    if (!res.headersSent) throw e;
+    const err = toHttpError(e);
+    req.log?.warn({ err: e }, "exec stream failed after it began");
+    if (!res.writableEnded && !res.destroyed) {
+      res.end(`${JSON.stringify({ error: err.message, code: err.code })}\n`);
+    }
+  }
+}

@@ -1,0 +1,13 @@
+import { Router } from "express";
+import type { SystemService } from "../services/systemService.js";
+
+export function systemRoutes(system: SystemService): Router {
+  const r = Router();
+  r.get("/system", async (_req, res) => {
+    res.json(await system.info());
+  });
+  r.get("/system/capabilities", async (_req, res) => {
+    res.json(await system.capabilities());
+  });
+  return r;
+}

@@ -1,0 +1,414 @@
+import Docker from "dockerode";
+import { pack } from "tar-stream";
+import {
+  ConflictError,
+  ImageNotFoundError,
+  InvalidSpecError,
+  RuntimeError,
+  RuntimeUnavailableError,
+  SpaceNotFoundError,
+  type ConflictReason,
+} from "../errors.js";
+import { LABEL, SPACE_KIND, VOLUME_KIND, WORKSPACE, containerNameOf } from "../naming.js";
+import type {
+  ContainerSpec,
+  ContainerStats,
+  EngineInfo,
+  ExecOutcome,
+  ExecSpec,
+  ImageBuildSpec,
+  OutputSink,
+  SpaceRecord,
+  SpaceRuntime,
+  VolumeInfo,
+} from "../types.js";
+import { StreamDemuxer } from "./demux.js";
+import { computeStats, type DockerStatsDoc } from "./stats.js";
+import { estimateStartedAt, foldState } from "./status.js";
+
+export interface DockerConnection {
+  socketPath?: string;
+  host?: string;
+  port?: number;
+  protocol?: "http" | "https";
+}
+
+const UNAVAILABLE_CODES = new Set(["ECONNREFUSED", "ENOENT", "EACCES", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "ENOTFOUND", "EAI_AGAIN"]);
+
+interface DockerApiError {
+  statusCode?: number;
+  code?: string;
+  json?: { message?: string } | null;
+  reason?: string;
+  message?: string;
+}
+
+function engineMessage(err: DockerApiError): string {
+  return err.json?.message ?? err.reason ?? err.message ?? "unknown engine error";
+}
+
+/**
+ * SpaceRuntime on a Docker engine. The only module that imports dockerode: every
+ * engine failure leaves here as one of our typed errors.
+ */
+export class DockerSpaceRuntime implements SpaceRuntime {
+  private readonly docker: Docker;
+  /** Container ids of spaces whose labels we verified; ops go by id so a same-named stranger is never touched. */
+  private readonly ids = new Map<string, string>();
+  /** Limits of containers made without our setting labels (made by Clawdspace), read once by inspect. */
+  private readonly legacyLimits = new Map<string, { memory: number; cpus: number }>();
+  private readonly calls: Record<string, number> = {};
+
+  constructor(connection: DockerConnection = {}) {
+    this.docker = new Docker(connection);
+  }
+
+  callCounts(): Record<string, number> {
+    return { ...this.calls };
+  }
+
+  /** Counts the engine call and translates its failure into our errors. */
+  private async call<T>(op: string, fn: () => Promise<T>, on404?: () => RuntimeError): Promise<T> {
+    this.calls[op] = (this.calls[op] ?? 0) + 1;
+    try {
+      return await fn();
+    } catch (e) {
+      throw this.translate(e as DockerApiError, on404);
+    }
+  }
+
+  private translate(err: DockerApiError, on404?: () => RuntimeError): Error {
+    if (err instanceof RuntimeError) return err;
+    if (err.code && UNAVAILABLE_CODES.has(err.code)) return new RuntimeUnavailableError(err);
+    const msg = engineMessage(err);
+    switch (err.statusCode) {
+      case 404:
+        if (/no such image/i.test(msg)) return new ImageNotFoundError(msg.replace(/^no such image:\s*/i, ""));
+        return on404 ? on404() : new RuntimeError(msg);
+      case 409:
+        return new ConflictError(msg, conflictReason(msg));
+      case 400:
+        return new InvalidSpecError(msg);
+      default:
+        if (/minimum memory|range of cpus|cpus available/i.test(msg)) return new InvalidSpecError(msg);
+        return new RuntimeError(msg, { cause: err });
+    }
+  }
+
+  async ping(): Promise<void> {
+    await this.call("ping", () => this.docker.ping());
+  }
+
+  async engineInfo(): Promise<EngineInfo> {
+    const [info, version] = await Promise.all([
+      this.call("info", () => this.docker.info()),
+      this.call("version", () => this.docker.version()),
+    ]);
+    return {
+      version: version.Version,
+      apiVersion: version.ApiVersion,
+      cpus: info.NCPU,
+      memoryBytes: info.MemTotal,
+      containers: info.Containers,
+      containersRunning: info.ContainersRunning,
+      containersPaused: info.ContainersPaused,
+      images: info.Images,
+      runtimes: Object.keys(info.Runtimes ?? {}),
+      os: info.OperatingSystem,
+    };
+  }
+
+  async list(): Promise<SpaceRecord[]> {
+    const containers = await this.call("list", () =>
+      this.docker.listContainers({ all: true, filters: { label: [`${LABEL.kind}=${SPACE_KIND}`] } }),
+    );
+    const now = Date.now();
+    const records = containers.map((c) => {
+      const labels = c.Labels ?? {};
+      const name = labels[LABEL.space] ?? (c.Names?.[0] ?? "").replace(/^\/clawdspace-/, "");
+      const mount = c.Mounts?.find((m) => m.Destination === WORKSPACE);
+      this.ids.set(name, c.Id);
+      return {
+        name,
+        id: c.Id,
+        containerName: (c.Names?.[0] ?? "").replace(/^\//, ""),
+        state: foldState(c.State),
+        image: c.Image,
+        created: new Date(c.Created * 1000),
+        startedAt: estimateStartedAt(c.Status, now),
+        labels,
+        volume: { name: mount?.Name ?? labels[LABEL.volume] ?? "", mountpoint: mount?.Source ?? "" },
+        memory: Number(labels[LABEL.memory] ?? NaN),
+        cpus: Number(labels[LABEL.cpus] ?? NaN),
+      } satisfies SpaceRecord;
+    });
+    // Containers made by Clawdspace carry no limit labels: inspect each once, then remember.
+    await Promise.all(
+      records
+        .filter((r) => Number.isNaN(r.memory) || Number.isNaN(r.cpus))
+        .map(async (r) => {
+          let limits = this.legacyLimits.get(r.id);
+          if (!limits) {
+            const full = await this.inspect(r.name).catch(() => null);
+            limits = { memory: full?.memory ?? 0, cpus: full?.cpus ?? 0 };
+            this.legacyLimits.set(r.id, limits);
+          }
+          r.memory = limits.memory;
+          r.cpus = limits.cpus;
+        }),
+    );
+    return records;
+  }
+
+  async inspect(name: string): Promise<SpaceRecord> {
+    const info = await this.call(
+      "inspect",
+      () => this.docker.getContainer(containerNameOf(name)).inspect(),
+      () => new SpaceNotFoundError(name),
+    );
+    const labels = info.Config?.Labels ?? {};
+    if (labels[LABEL.kind] !== SPACE_KIND) throw new SpaceNotFoundError(name);
+    this.ids.set(name, info.Id);
+    const mount = info.Mounts?.find((m) => m.Destination === WORKSPACE);
+    const startedAt = info.State?.StartedAt && !info.State.StartedAt.startsWith("0001") ? new Date(info.State.StartedAt) : null;
+    const host = info.HostConfig ?? {};
+    const cpus = host.NanoCpus ? host.NanoCpus / 1e9 : host.CpuQuota && host.CpuPeriod ? host.CpuQuota / host.CpuPeriod : 0;
+    return {
+      name,
+      id: info.Id,
+      containerName: info.Name.replace(/^\//, ""),
+      state: foldState(info.State?.Status),
+      image: info.Config?.Image ?? "",
+      created: new Date(info.Created),
+      startedAt,
+      labels,
+      volume: { name: mount?.Name ?? labels[LABEL.volume] ?? "", mountpoint: mount?.Source ?? "" },
+      memory: host.Memory ?? Number(labels[LABEL.memory] ?? 0),
+      cpus,
+    };
+  }
+
+  async inspectVolume(volumeName: string): Promise<VolumeInfo | null> {
+    try {
+      const v = await this.call("volumeInspect", () => this.docker.getVolume(volumeName).inspect(), () => new RuntimeError("absent"));
+      return { name: v.Name, mountpoint: v.Mountpoint, labels: v.Labels ?? {} };
+    } catch (e) {
+      if (e instanceof RuntimeError && e.message === "absent") return null;
+      throw e;
+    }
+  }
+
+  async createVolume(volumeName: string, labels: Record<string, string>): Promise<VolumeInfo> {
+    const all = { ...labels, [LABEL.kind]: VOLUME_KIND };
+    await this.call("volumeCreate", () => this.docker.createVolume({ Name: volumeName, Labels: all }));
+    // dockerode hands back only a handle, so read the mountpoint back (a local call, small next to a container start).
+    return (await this.inspectVolume(volumeName)) ?? { name: volumeName, mountpoint: "", labels: all };
+  }
+
+  async removeVolume(volumeName: string): Promise<void> {
+    const v = await this.inspectVolume(volumeName);
+    if (!v) return;
+    if (v.labels[LABEL.kind] !== VOLUME_KIND) {
+      throw new ConflictError(`Volume "${volumeName}" does not carry our label; refusing to remove it`, "other");
+    }
+    await this.call("volumeRemove", () => this.docker.getVolume(volumeName).remove(), () => new RuntimeError("absent")).catch((e) => {
+      if (!(e instanceof RuntimeError && e.message === "absent")) throw e;
+    });
+  }
+
+  async create(spec: ContainerSpec): Promise<{ id: string }> {
+    const container = await this.call("create", () =>
+      this.docker.createContainer({
+        name: containerNameOf(spec.name),
+        Hostname: spec.name,
+        Image: spec.image,
+        WorkingDir: WORKSPACE,
+        Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
+        Labels: spec.labels,
+        HostConfig: {
+          Mounts: [{ Type: "volume", Source: spec.volumeName, Target: WORKSPACE }],
+          Memory: spec.memory,
+          MemorySwap: spec.memory,
+          NanoCpus: Math.round(spec.cpus * 1e9),
+          PidsLimit: spec.pidsLimit,
+          SecurityOpt: ["no-new-privileges:true"],
+          CapDrop: ["ALL"],
+          Tmpfs: { "/tmp": `rw,nosuid,nodev,exec,size=${spec.tmpfsBytes}` },
+          RestartPolicy: { Name: "unless-stopped" },
+          Init: true,
+          DeviceRequests: spec.gpu ? [{ Driver: "", Count: -1, Capabilities: [["gpu"]] }] : undefined,
+        },
+      }),
+    );
+    this.ids.set(spec.name, container.id);
+    return { id: container.id };
+  }
+
+  /** Runs an op against the verified container id, re-resolving once if the cached id went stale. */
+  private async onContainer<T>(name: string, op: string, fn: (c: Docker.Container) => Promise<T>): Promise<T> {
+    const cached = this.ids.get(name);
+    const id = cached ?? (await this.inspect(name)).id;
+    try {
+      return await this.call(op, () => fn(this.docker.getContainer(id)), () => new SpaceNotFoundError(name));
+    } catch (e) {
+      if (!(e instanceof SpaceNotFoundError) || !cached) throw e;
+      this.ids.delete(name);
+      const fresh = (await this.inspect(name)).id;
+      return this.call(op, () => fn(this.docker.getContainer(fresh)), () => new SpaceNotFoundError(name));
+    }
+  }
+
+  async start(name: string): Promise<void> {
+    await this.ignoreStatus(304, () => this.onContainer(name, "start", (c) => c.start()));
+  }
+
+  async pause(name: string): Promise<void> {
+    await this.onContainer(name, "pause", (c) => c.pause()).catch((e) => {
+      if (e instanceof ConflictError && /already paused/i.test(e.message)) return;
+      throw e;
+    });
+  }
+
+  async unpause(name: string): Promise<void> {
+    await this.onContainer(name, "unpause", (c) => c.unpause()).catch((e) => {
+      if (e instanceof ConflictError && /not paused/i.test(e.message)) return;
+      throw e;
+    });
+  }
+
+  async stop(name: string, graceSeconds: number): Promise<void> {
+    await this.ignoreStatus(304, () => this.onContainer(name, "stop", (c) => c.stop({ t: graceSeconds })));
+  }
+
+  async remove(name: string): Promise<void> {
+    await this.onContainer(name, "remove", (c) => c.remove({ force: true, v: false }));
+    this.ids.delete(name);
+  }
+
+  /** Docker answers 304 for "already started/stopped": the state we wanted. */
+  private async ignoreStatus(status: number, fn: () => Promise<unknown>): Promise<void> {
+    try {
+      await fn();
+    } catch (e) {
+      const cause = (e as { cause?: DockerApiError }).cause;
+      if (cause?.statusCode === status) return;
+      throw e;
+    }
+  }
+
+  async exec(name: string, spec: ExecSpec, sink: OutputSink, signal?: AbortSignal): Promise<ExecOutcome> {
+    const withStdin = spec.stdin !== undefined;
+    const exec = await this.onContainer(name, "execCreate", (c) =>
+      c.exec({
+        Cmd: spec.argv,
+        AttachStdout: true,
+        AttachStderr: true,
+        AttachStdin: withStdin,
+        Tty: false,
+        WorkingDir: spec.cwd,
+        Env: spec.env ? Object.entries(spec.env).map(([k, v]) => `${k}=${v}`) : undefined,
+        User: spec.user,
+      }),
+    );
+    const stream = await this.call("execStart", () => exec.start({ hijack: withStdin, stdin: withStdin }));
+    if (withStdin) stream.end(spec.stdin);
+
+    await new Promise<void>((resolve, reject) => {
+      const demux = new StreamDemuxer((which, chunk) => {
+        const wait = sink(which, chunk);
+        if (wait) {
+          stream.pause();
+          void wait.then(() => stream.resume(), () => stream.resume());
+        }
+      });
+      const onAbort = () => {
+        stream.destroy();
+        reject(signal?.reason ?? new Error("aborted"));
+      };
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener("abort", onAbort, { once: true });
+      const done = (err?: Error) => {
+        signal?.removeEventListener("abort", onAbort);
+        if (err) reject(this.translate(err as DockerApiError));
+        else resolve();
+      };
+      stream.on("data", (c: Buffer) => demux.push(c));
+      stream.once("end", () => done());
+      stream.once("close", () => done());
+      stream.once("error", (e: Error) => done(e));
+    });
+
+    // The stream can end a moment before the engine records the exit code.
+    for (let i = 0; ; i++) {
+      const info = await this.call("execInspect", () => exec.inspect());
+      if (!info.Running || i >= 100) return { exitCode: info.ExitCode ?? -1 };
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  async stats(name: string): Promise<ContainerStats> {
+    const doc = (await this.onContainer(name, "stats", (c) => c.stats({ stream: false }))) as unknown as DockerStatsDoc;
+    return computeStats(doc);
+  }
+
+  async imageExists(ref: string): Promise<boolean> {
+    try {
+      await this.call("imageInspect", () => this.docker.getImage(ref).inspect(), () => new RuntimeError("absent"));
+      return true;
+    } catch (e) {
+      if (e instanceof ImageNotFoundError || (e instanceof RuntimeError && e.message === "absent")) return false;
+      throw e;
+    }
+  }
+
+  async buildImage(spec: ImageBuildSpec): Promise<void> {
+    const tar = pack();
+    for (const f of spec.files) tar.entry({ name: f.path, mode: f.mode ?? 0o644 }, f.content);
+    tar.finalize();
+    const stream = await this.call("build", () =>
+      this.docker.buildImage(tar as unknown as NodeJS.ReadableStream, {
+        t: spec.tag,
+        buildargs: spec.buildArgs,
+        labels: spec.labels,
+        rm: true,
+        forcerm: true,
+      }),
+    );
+    await this.followProgress(stream, (event) => {
+      const text = typeof event.stream === "string" ? event.stream : event.status;
+      if (typeof text === "string") {
+        for (const line of text.split("\n")) if (line.trim()) spec.onProgress(line.trimEnd());
+      }
+    });
+  }
+
+  async pullImage(ref: string, onProgress: (line: string) => void): Promise<void> {
+    const stream = await this.call("pull", () => this.docker.pull(ref));
+    await this.followProgress(stream, (event) => {
+      if (typeof event.status === "string") onProgress(`${event.id ? `${event.id}: ` : ""}${event.status}`);
+    });
+  }
+
+  private followProgress(stream: NodeJS.ReadableStream, onEvent: (e: { stream?: string; status?: string; id?: string }) => void) {
+    return new Promise<void>((resolve, reject) => {
+      this.docker.modem.followProgress(
+        stream,
+        (err: Error | null, events: Array<{ error?: string; errorDetail?: { message?: string } }>) => {
+          if (err) return reject(this.translate(err as DockerApiError));
+          const failed = events.find((e) => e.error);
+          if (failed) return reject(new RuntimeError(failed.errorDetail?.message ?? failed.error ?? "build failed"));
+          resolve();
+        },
+        onEvent,
+      );
+    });
+  }
+}
+
+function conflictReason(msg: string): ConflictReason {
+  if (/is paused/i.test(msg)) return "paused";
+  if (/is not running|is restarting|not running/i.test(msg)) return "not-running";
+  if (/already in use|conflict\. the container name/i.test(msg)) return "exists";
+  if (/in progress/i.test(msg)) return "in-progress";
+  return "other";
+}

@@ -1,0 +1,39 @@
+/** Typed failures at the engine boundary; routes turn them into HTTP answers. */
+export class RuntimeError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+export class SpaceNotFoundError extends RuntimeError {
+  constructor(readonly space: string) {
+    super(`Space "${space}" not found`);
+  }
+}
+
+export type ConflictReason = "exists" | "paused" | "not-running" | "in-progress" | "other";
+
+export class ConflictError extends RuntimeError {
+  constructor(
+    message: string,
+    readonly reason: ConflictReason,
+  ) {
+    super(message);
+  }
+}
+
+export class ImageNotFoundError extends RuntimeError {
+  constructor(readonly image: string) {
+    super(`Image "${image}" is not on this node (Clawdspace never pulls; build or load it first)`);
+  }
+}
+
+/** The engine refused the request as invalid (bad limit, bad option). */
+export class InvalidSpecError extends RuntimeError {}
+
+export class RuntimeUnavailableError extends RuntimeError {
+  constructor(cause?: unknown) {
+    super("The Docker engine is not reachable", { cause });
+  }
+}

@@ -1,0 +1,242 @@
+import { randomBytes } from "node:crypto";
+import { ConflictError, ImageNotFoundError, InvalidSpecError, RuntimeUnavailableError, SpaceNotFoundError } from "../errors.js";
+import { LABEL, VOLUME_KIND, containerNameOf } from "../naming.js";
+import type {
+  ContainerSpec,
+  ContainerStats,
+  EngineInfo,
+  ExecOutcome,
+  ExecSpec,
+  ImageBuildSpec,
+  OutputSink,
+  RuntimeState,
+  SpaceRecord,
+  SpaceRuntime,
+  VolumeInfo,
+} from "../types.js";
+
+interface FakeContainer {
+  id: string;
+  spec: ContainerSpec;
+  state: RuntimeState;
+  created: Date;
+  startedAt: Date | null;
+}
+
+export interface FakeExecResult {
+  stdout?: string | Buffer;
+  stderr?: string | Buffer;
+  exitCode?: number;
+  /** Simulated run time; an abort signal cuts it short. */
+  delayMs?: number;
+}
+
+export type FakeExecHandler = (space: string, spec: ExecSpec) => FakeExecResult | Promise<FakeExecResult>;
+
+/** In-memory SpaceRuntime for unit tests: same contract and errors as the Docker one, with failure injection. */
+export class FakeSpaceRuntime implements SpaceRuntime {
+  readonly containers = new Map<string, FakeContainer>();
+  readonly volumes = new Map<string, VolumeInfo>();
+  readonly images = new Set<string>(["clawdspace:latest"]);
+  readonly execLog: Array<{ space: string; spec: ExecSpec }> = [];
+  available = true;
+  hostCpus = 4;
+  hostMemory = 16 * 1024 ** 3;
+  execHandler: FakeExecHandler = (_space, spec) => ({ stdout: `${spec.argv.join(" ")}\n`, exitCode: 0 });
+  private readonly failures = new Map<string, Error>();
+  private readonly calls: Record<string, number> = {};
+
+  /** The next call of `op` throws `error` once. */
+  failNext(op: string, error: Error): void {
+    this.failures.set(op, error);
+  }
+
+  callCounts(): Record<string, number> {
+    return { ...this.calls };
+  }
+
+  private enter(op: string): void {
+    this.calls[op] = (this.calls[op] ?? 0) + 1;
+    if (!this.available) throw new RuntimeUnavailableError();
+    const failure = this.failures.get(op);
+    if (failure) {
+      this.failures.delete(op);
+      throw failure;
+    }
+  }
+
+  private get(name: string): FakeContainer {
+    const c = this.containers.get(name);
+    if (!c) throw new SpaceNotFoundError(name);
+    return c;
+  }
+
+  private record(name: string, c: FakeContainer): SpaceRecord {
+    const volume = this.volumes.get(c.spec.volumeName);
+    return {
+      name,
+      id: c.id,
+      containerName: containerNameOf(name),
+      state: c.state,
+      image: c.spec.image,
+      created: c.created,
+      startedAt: c.startedAt,
+      labels: { ...c.spec.labels },
+      volume: { name: c.spec.volumeName, mountpoint: volume?.mountpoint ?? "" },
+      memory: c.spec.memory,
+      cpus: c.spec.cpus,
+    };
+  }
+
+  async ping(): Promise<void> {
+    this.enter("ping");
+  }
+
+  async engineInfo(): Promise<EngineInfo> {
+    this.enter("info");
+    const all = [...this.containers.values()];
+    return {
+      version: "fake",
+      apiVersion: "1.41",
+      cpus: this.hostCpus,
+      memoryBytes: this.hostMemory,
+      containers: all.length,
+      containersRunning: all.filter((c) => c.state === "running").length,
+      containersPaused: all.filter((c) => c.state === "paused").length,
+      images: this.images.size,
+      runtimes: ["runc"],
+      os: "fake",
+    };
+  }
+
+  async list(): Promise<SpaceRecord[]> {
+    this.enter("list");
+    return [...this.containers.entries()].map(([name, c]) => this.record(name, c));
+  }
+
+  async inspect(name: string): Promise<SpaceRecord> {
+    this.enter("inspect");
+    return this.record(name, this.get(name));
+  }
+
+  async inspectVolume(volumeName: string): Promise<VolumeInfo | null> {
+    this.enter("volumeInspect");
+    return this.volumes.get(volumeName) ?? null;
+  }
+
+  async createVolume(volumeName: string, labels: Record<string, string>): Promise<VolumeInfo> {
+    this.enter("volumeCreate");
+    const existing = this.volumes.get(volumeName);
+    if (existing) return existing;
+    const v = { name: volumeName, mountpoint: `/fake/volumes/${volumeName}/_data`, labels: { ...labels, [LABEL.kind]: VOLUME_KIND } };
+    this.volumes.set(volumeName, v);
+    return v;
+  }
+
+  async removeVolume(volumeName: string): Promise<void> {
+    this.enter("volumeRemove");
+    const v = this.volumes.get(volumeName);
+    if (!v) return;
+    if (v.labels[LABEL.kind] !== VOLUME_KIND) throw new ConflictError(`Volume "${volumeName}" is not ours`, "other");
+    const inUse = [...this.containers.values()].some((c) => c.spec.volumeName === volumeName);
+    if (inUse) throw new ConflictError(`Volume "${volumeName}" is in use`, "other");
+    this.volumes.delete(volumeName);
+  }
+
+  async create(spec: ContainerSpec): Promise<{ id: string }> {
+    this.enter("create");
+    if (!this.images.has(spec.image)) throw new ImageNotFoundError(spec.image);
+    if (spec.memory < 6 * 1024 ** 2) throw new InvalidSpecError("Minimum memory limit allowed is 6MB");
+    if (this.containers.has(spec.name)) throw new ConflictError(`The container name "/${containerNameOf(spec.name)}" is already in use`, "exists");
+    const id = randomBytes(32).toString("hex");
+    this.containers.set(spec.name, { id, spec, state: "stopped", created: new Date(), startedAt: null });
+    return { id };
+  }
+
+  async start(name: string): Promise<void> {
+    this.enter("start");
+    const c = this.get(name);
+    if (c.state === "paused") throw new ConflictError(`Container ${name} is paused`, "paused");
+    if (c.state === "stopped") {
+      c.state = "running";
+      c.startedAt = new Date();
+    }
+  }
+
+  async pause(name: string): Promise<void> {
+    this.enter("pause");
+    const c = this.get(name);
+    if (c.state === "stopped") throw new ConflictError(`Container ${name} is not running`, "not-running");
+    c.state = "paused";
+  }
+
+  async unpause(name: string): Promise<void> {
+    this.enter("unpause");
+    const c = this.get(name);
+    if (c.state === "paused") c.state = "running";
+  }
+
+  async stop(name: string): Promise<void> {
+    this.enter("stop");
+    this.get(name).state = "stopped";
+  }
+
+  async remove(name: string): Promise<void> {
+    this.enter("remove");
+    this.get(name);
+    this.containers.delete(name);
+  }
+
+  async exec(name: string, spec: ExecSpec, sink: OutputSink, signal?: AbortSignal): Promise<ExecOutcome> {
+    this.enter("execCreate");
+    const c = this.get(name);
+    if (c.state === "paused") throw new ConflictError(`Container ${name} is paused, unpause the container before exec`, "paused");
+    if (c.state === "stopped") throw new ConflictError(`Container ${name} is not running`, "not-running");
+    this.execLog.push({ space: name, spec });
+    const result = await this.execHandler(name, spec);
+    if (result.delayMs) {
+      await new Promise<void>((resolve, reject) => {
+        const t = setTimeout(resolve, result.delayMs);
+        signal?.addEventListener("abort", () => {
+          clearTimeout(t);
+          reject(signal.reason ?? new Error("aborted"));
+        });
+      });
+    }
+    if (result.stdout !== undefined) await sink("stdout", Buffer.from(result.stdout));
+    if (result.stderr !== undefined) await sink("stderr", Buffer.from(result.stderr));
+    return { exitCode: result.exitCode ?? 0 };
+  }
+
+  async stats(name: string): Promise<ContainerStats> {
+    this.enter("stats");
+    const c = this.get(name);
+    return {
+      cpuPercent: c.state === "running" ? 1.5 : 0,
+      memoryUsageBytes: 32 * 1024 ** 2,
+      memoryLimitBytes: c.spec.memory,
+      pids: c.state === "stopped" ? 0 : 2,
+      networkRxBytes: 0,
+      networkTxBytes: 0,
+      blockReadBytes: 0,
+      blockWriteBytes: 0,
+    };
+  }
+
+  async imageExists(ref: string): Promise<boolean> {
+    this.enter("imageInspect");
+    return this.images.has(ref);
+  }
+
+  async buildImage(spec: ImageBuildSpec): Promise<void> {
+    this.enter("build");
+    spec.onProgress(`Step 1/1 : FROM ${spec.buildArgs.BASE_IMAGE ?? "scratch"}`);
+    this.images.add(spec.tag);
+  }
+
+  async pullImage(ref: string): Promise<void> {
+    this.enter("pull");
+    this.images.add(ref);
+  }
+}
+

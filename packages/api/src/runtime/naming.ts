@@ -1,0 +1,19 @@
+/** Docker naming shared with Clawdspace, so its containers and volumes are adopted as they are. */
+export const LABEL = {
+  kind: "clawdspace.kind",
+  space: "clawdspace.space",
+  volume: "clawdspace.volume",
+  memory: "clawdspace.memory",
+  cpus: "clawdspace.cpus",
+  template: "clawdspace.template",
+  gpu: "clawdspace.gpu",
+  node: "clawdspace.node",
+  network: "clawdspace.network",
+} as const;
+
+export const SPACE_KIND = "space";
+export const VOLUME_KIND = "space-volume";
+export const WORKSPACE = "/workspace";
+
+export const containerNameOf = (space: string) => `clawdspace-${space}`;
+export const volumeNameOf = (space: string) => `clawdspace-vol-${space}`;

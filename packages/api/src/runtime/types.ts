@@ -1,0 +1,134 @@
+/**
+ * The engine boundary. Everything above it speaks these types; only the Docker
+ * implementation knows dockerode, and the in-memory fake implements the same contract.
+ */
+
+export type RuntimeState = "running" | "paused" | "stopped";
+
+/** What one list call tells us about a space's container, without an inspect. */
+export interface SpaceRecord {
+  name: string;
+  id: string;
+  containerName: string;
+  state: RuntimeState;
+  image: string;
+  created: Date;
+  /** Exact when it came from an inspect; estimated from the engine's status line after a list. */
+  startedAt: Date | null;
+  labels: Record<string, string>;
+  volume: { name: string; mountpoint: string };
+  /** From labels, or from an inspect for containers made without them. */
+  memory: number;
+  cpus: number;
+}
+
+export interface ContainerSpec {
+  name: string;
+  image: string;
+  memory: number;
+  cpus: number;
+  pidsLimit: number;
+  tmpfsBytes: number;
+  env: Record<string, string>;
+  labels: Record<string, string>;
+  volumeName: string;
+  gpu: boolean;
+}
+
+export interface VolumeInfo {
+  name: string;
+  mountpoint: string;
+  labels: Record<string, string>;
+}
+
+export interface ExecSpec {
+  argv: string[];
+  cwd?: string;
+  env?: Record<string, string>;
+  /** Bytes to feed on stdin, then close it. */
+  stdin?: Buffer;
+  user?: string;
+}
+
+export type OutputStream = "stdout" | "stderr";
+
+/** Receives output as it arrives; a returned promise holds the source back until it settles (backpressure). */
+export type OutputSink = (stream: OutputStream, chunk: Buffer) => void | Promise<void>;
+
+export interface ExecOutcome {
+  exitCode: number;
+}
+
+export interface EngineInfo {
+  version: string;
+  apiVersion: string;
+  cpus: number;
+  memoryBytes: number;
+  containers: number;
+  containersRunning: number;
+  containersPaused: number;
+  images: number;
+  runtimes: string[];
+  os: string;
+}
+
+export interface ContainerStats {
+  cpuPercent: number;
+  memoryUsageBytes: number;
+  memoryLimitBytes: number;
+  pids: number;
+  networkRxBytes: number;
+  networkTxBytes: number;
+  blockReadBytes: number;
+  blockWriteBytes: number;
+}
+
+export interface BuildContextFile {
+  path: string;
+  content: Buffer;
+  mode?: number;
+}
+
+export interface ImageBuildSpec {
+  tag: string;
+  files: BuildContextFile[];
+  buildArgs: Record<string, string>;
+  labels: Record<string, string>;
+  onProgress: (line: string) => void;
+}
+
+export interface SpaceRuntime {
+  /** Resolves when the engine answers; throws RuntimeUnavailableError otherwise. */
+  ping(): Promise<void>;
+  engineInfo(): Promise<EngineInfo>;
+
+  /** Every container carrying our space label, in one engine call. */
+  list(): Promise<SpaceRecord[]>;
+  /** One space with exact timestamps; SpaceNotFoundError when absent or not ours. */
+  inspect(name: string): Promise<SpaceRecord>;
+
+  inspectVolume(volumeName: string): Promise<VolumeInfo | null>;
+  createVolume(volumeName: string, labels: Record<string, string>): Promise<VolumeInfo>;
+  /** Removes a volume only when it carries our label. */
+  removeVolume(volumeName: string): Promise<void>;
+
+  /** Creates the container (not started); ConflictError when the name is taken, ImageNotFoundError when the image is absent. */
+  create(spec: ContainerSpec): Promise<{ id: string }>;
+  start(name: string): Promise<void>;
+  pause(name: string): Promise<void>;
+  unpause(name: string): Promise<void>;
+  stop(name: string, graceSeconds: number): Promise<void>;
+  remove(name: string): Promise<void>;
+
+  /** Runs a process; ConflictError(reason "paused" | "not-running") when the space is asleep. */
+  exec(name: string, spec: ExecSpec, sink: OutputSink, signal?: AbortSignal): Promise<ExecOutcome>;
+  stats(name: string): Promise<ContainerStats>;
+
+  imageExists(ref: string): Promise<boolean>;
+  buildImage(spec: ImageBuildSpec): Promise<void>;
+  /** Pulls an image from its registry (used only for the base of our own image, never for spaces). */
+  pullImage(ref: string, onProgress: (line: string) => void): Promise<void>;
+
+  /** Engine calls made so far, by operation (for metrics and the benchmark). */
+  callCounts(): Record<string, number>;
+}

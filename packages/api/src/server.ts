@@ -1,0 +1,69 @@
+import { createServer, type Server } from "node:http";
+import type { Logger } from "pino";
+import { createApp } from "./app.js";
+import { resolveApiKey } from "./apiKey.js";
+import { composeDeps } from "./compose.js";
+import type { Config } from "./config.js";
+import { DockerSpaceRuntime } from "./runtime/docker/dockerRuntime.js";
+import { ensureSpaceImage } from "./services/imageBuilder.js";
+
+export interface RunningServer {
+  server: Server;
+  url: string;
+  close(): Promise<void>;
+}
+
+function displayHost(host: string): string {
+  if (host === "0.0.0.0" || host === "::") return "localhost";
+  return host.includes(":") ? `[${host}]` : host;
+}
+
+/** Starts the API on a real engine: key, engine check, image, listen. */
+export async function startServer(cfg: Config, logger: Logger): Promise<RunningServer> {
+  const key = cfg.authDisabled ? undefined : await resolveApiKey(cfg.apiKey, cfg.dataDir);
+  const runtime = new DockerSpaceRuntime(cfg.docker);
+
+  let engineUp = true;
+  try {
+    await runtime.ping();
+  } catch {
+    engineUp = false;
+    logger.error({ docker: cfg.docker }, "Docker engine is not reachable: space routes answer 503 until it is (check DOCKER_HOST and the socket's permissions)");
+  }
+  if (engineUp && cfg.buildImageOnStart) {
+    try {
+      await ensureSpaceImage(runtime, { image: cfg.image, baseImage: cfg.baseImage, extraCa: cfg.extraCa }, logger);
+    } catch (err) {
+      logger.error({ err }, `could not build ${cfg.image}; creating spaces with it will fail until it exists (npm run image)`);
+    }
+  }
+
+  const app = createApp(composeDeps(cfg, runtime, logger, key?.key));
+  const server = createServer(app);
+  server.requestTimeout = 0; // long execs and streams are legitimate
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(cfg.port, cfg.host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : cfg.port;
+  const url = `http://${displayHost(cfg.host)}:${port}`;
+  if (cfg.authDisabled) logger.warn("authentication is DISABLED (CLAWDSPACE_AUTH_DISABLED); loopback only");
+  else if (key?.origin === "env") logger.info("API key taken from API_KEY");
+  else logger.info({ keyFile: key?.origin }, `${key?.generated ? "generated an API key" : "API key"} in ${key?.origin} (read it with: cat ${key?.origin})`);
+  logger.info({ url }, `Clawdspace API listening on ${url}`);
+
+  const close = () =>
+    new Promise<void>((resolve) => {
+      const force = setTimeout(() => server.closeAllConnections(), cfg.shutdownGraceMs);
+      server.close(() => {
+        clearTimeout(force);
+        resolve();
+      });
+      server.closeIdleConnections();
+    });
+  return { server, url, close };
+}

@@ -1,0 +1,97 @@
+import type { ExecInput, WakeTier } from "@clawdspace/shared";
+import type { Logger } from "pino";
+import { WORKSPACE } from "../runtime/naming.js";
+import type { ExecSpec, OutputSink, SpaceRuntime } from "../runtime/types.js";
+import type { ActivityTracker } from "./activity.js";
+import type { SpaceService } from "./spaceService.js";
+
+export const TIMEOUT_EXIT_CODE = 124;
+/** How long past its deadline we wait for `timeout` inside the space before cutting the stream ourselves. */
+const BACKSTOP_MS = 5_000;
+
+export interface ExecRun {
+  exitCode: number;
+  timedOut: boolean;
+  durationMs: number;
+  wake?: WakeTier;
+}
+
+/** Turns an exec request into argv: a string runs through a login shell, an array is argv as given. */
+export function buildExecSpec(input: ExecInput): ExecSpec {
+  let argv = typeof input.command === "string" ? ["bash", "-lc", input.command] : [...input.command];
+  if (input.timeoutMs !== undefined) {
+    // coreutils `timeout` signals the whole process group (TERM, then KILL 2 s later) and exits 124.
+    argv = ["timeout", "-k", "2", `${(input.timeoutMs / 1000).toFixed(3)}s`, ...argv];
+  }
+  return {
+    argv,
+    cwd: input.cwd ?? WORKSPACE,
+    env: input.env,
+    stdin: input.stdin !== undefined ? Buffer.from(input.stdin, "utf8") : undefined,
+  };
+}
+
+export class ExecService {
+  constructor(
+    private readonly runtime: SpaceRuntime,
+    private readonly spaces: SpaceService,
+    private readonly activity: ActivityTracker,
+    private readonly log: Logger,
+  ) {}
+
+  /**
+   * Runs a command, waking the space if the engine says it sleeps. The first
+   * attempt goes straight to the engine so a running space costs no extra inspect.
+   */
+  async run(
+    name: string,
+    input: ExecInput,
+    sink: OutputSink,
+    signal?: AbortSignal,
+    onWake?: (tier: WakeTier) => void,
+  ): Promise<ExecRun> {
+    const spec = buildExecSpec(input);
+    const startedAt = Date.now();
+    const controller = new AbortController();
+    const onOuterAbort = () => controller.abort(signal?.reason);
+    signal?.addEventListener("abort", onOuterAbort, { once: true });
+    let backstopFired = false;
+    const backstop =
+      input.timeoutMs !== undefined
+        ? setTimeout(() => {
+            backstopFired = true;
+            controller.abort(new Error("exec deadline passed"));
+          }, input.timeoutMs + BACKSTOP_MS)
+        : undefined;
+    const end = this.activity.begin(name, "exec");
+    let wake: WakeTier | undefined;
+    try {
+      let exitCode: number;
+      try {
+        ({ exitCode } = await this.runtime.exec(name, spec, sink, controller.signal));
+      } catch (e) {
+        if (backstopFired) {
+          exitCode = TIMEOUT_EXIT_CODE;
+        } else {
+          wake = await this.spaces.wakeAfterConflict(name, e, "exec");
+          onWake?.(wake);
+          ({ exitCode } = await this.runtime.exec(name, spec, sink, controller.signal));
+        }
+      }
+      const durationMs = Date.now() - startedAt;
+      const timedOut =
+        input.timeoutMs !== undefined &&
+        (backstopFired || ((exitCode === TIMEOUT_EXIT_CODE || exitCode === 137) && durationMs >= input.timeoutMs - 50));
+      if (timedOut) exitCode = TIMEOUT_EXIT_CODE;
+      this.log.debug({ space: name, exitCode, timedOut, durationMs }, "exec finished");
+      return { exitCode, timedOut, durationMs, wake };
+    } catch (e) {
+      if (backstopFired) return { exitCode: TIMEOUT_EXIT_CODE, timedOut: true, durationMs: Date.now() - startedAt, wake };
+      throw e;
+    } finally {
+      clearTimeout(backstop);
+      signal?.removeEventListener("abort", onOuterAbort);
+      end();
+    }
+  }
+}

@@ -1,0 +1,18 @@
+import type { EngineInfo, SpaceRuntime } from "../runtime/types.js";
+
+/** The engine host's CPU count and memory, read once: they bound every create and do not change while we run. */
+export class HostFacts {
+  private cached: Promise<EngineInfo> | null = null;
+
+  constructor(private readonly runtime: SpaceRuntime) {}
+
+  get(): Promise<EngineInfo> {
+    if (!this.cached) {
+      this.cached = this.runtime.engineInfo();
+      this.cached.catch(() => {
+        this.cached = null;
+      });
+    }
+    return this.cached;
+  }
+}

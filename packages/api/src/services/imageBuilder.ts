@@ -1,0 +1,133 @@
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { readFile, readdir, stat } from "node:fs/promises";
+import { basename, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Logger } from "pino";
+import type { BuildContextFile, SpaceRuntime } from "../runtime/types.js";
+import { VERSION } from "../version.js";
+
+export const OFFICIAL_BASE = "debian:bookworm-slim";
+export const OFFLINE_BASE = "clawdspace/debian-base:bookworm";
+export const HOST_CA_DIR = "/usr/local/share/ca-certificates";
+
+export interface ImageBuildOptions {
+  image: string;
+  /** Explicit base image; when unset the official one is used, or an offline-built one where it cannot be pulled. */
+  baseImage?: string;
+  /** A .crt file or a folder of them to trust inside spaces; "none" disables; unset means the host's extra CAs. */
+  extraCa?: string;
+  force?: boolean;
+  dockerDir?: string;
+}
+
+export const defaultDockerDir = () => fileURLToPath(new URL("../../../../docker/", import.meta.url));
+
+/** Makes sure the space image exists, building it (and, offline, its base) with progress in the log. */
+export async function ensureSpaceImage(runtime: SpaceRuntime, opts: ImageBuildOptions, log: Logger): Promise<"present" | "built"> {
+  if (!opts.force && (await runtime.imageExists(opts.image))) return "present";
+  const dockerDir = opts.dockerDir ?? defaultDockerDir();
+  const base = await resolveBase(runtime, opts.baseImage, dockerDir, log);
+  const files = await buildContext(dockerDir, opts.extraCa, log);
+  log.info({ image: opts.image, base }, "building the space image (first start takes a few minutes)");
+  const started = Date.now();
+  await runtime.buildImage({
+    tag: opts.image,
+    files,
+    buildArgs: { BASE_IMAGE: base },
+    labels: { "clawdspace.image": "space", "clawdspace.version": VERSION },
+    onProgress: (line) => {
+      if (/^Step \d+\/\d+/.test(line)) log.info({ image: opts.image }, line);
+      else log.debug({ image: opts.image }, line);
+    },
+  });
+  log.info({ image: opts.image, seconds: Math.round((Date.now() - started) / 1000) }, "space image built");
+  return "built";
+}
+
+async function resolveBase(runtime: SpaceRuntime, explicit: string | undefined, dockerDir: string, log: Logger): Promise<string> {
+  if (explicit) {
+    if (!(await runtime.imageExists(explicit))) await runtime.pullImage(explicit, (l) => log.debug(l));
+    return explicit;
+  }
+  if (await runtime.imageExists(OFFICIAL_BASE)) return OFFICIAL_BASE;
+  if (await runtime.imageExists(OFFLINE_BASE)) return OFFLINE_BASE;
+  try {
+    log.info({ base: OFFICIAL_BASE }, "pulling the base image");
+    await withTimeout(runtime.pullImage(OFFICIAL_BASE, (l) => log.debug(l)), 120_000);
+    return OFFICIAL_BASE;
+  } catch (err) {
+    log.warn({ err: (err as Error).message }, `cannot pull ${OFFICIAL_BASE}; building a base offline with debootstrap`);
+  }
+  const script = join(dockerDir, "base", "build-offline-base.sh");
+  if (!existsSync(script)) throw new Error(`No base image: pull ${OFFICIAL_BASE} or run docker/base/build-offline-base.sh`);
+  await runScript(script, [OFFLINE_BASE], log);
+  return OFFLINE_BASE;
+}
+
+function runScript(script: string, args: string[], log: Logger): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("bash", [script, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    const relay = (buf: Buffer) => {
+      for (const line of buf.toString("utf8").split("\n")) if (line.trim()) log.info({ script: basename(script) }, line.trim());
+    };
+    child.stdout.on("data", relay);
+    child.stderr.on("data", relay);
+    child.on("error", reject);
+    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${basename(script)} exited with ${code}`))));
+  });
+}
+
+async function buildContext(dockerDir: string, extraCa: string | undefined, log: Logger): Promise<BuildContextFile[]> {
+  const files: BuildContextFile[] = [
+    { path: "Dockerfile", content: await readFile(join(dockerDir, "space", "Dockerfile")) },
+    { path: "extra-ca/.keep", content: Buffer.alloc(0) },
+  ];
+  const sources = [join(dockerDir, "space", "extra-ca")];
+  if (extraCa !== "none") sources.push(extraCa ?? HOST_CA_DIR);
+  const seen = new Set<string>();
+  for (const source of sources) {
+    for (const file of await crtFiles(source)) {
+      const name = basename(file);
+      if (seen.has(name)) continue;
+      seen.add(name);
+      files.push({ path: `extra-ca/${name}`, content: await readFile(file) });
+    }
+  }
+  if (seen.size) log.info({ certificates: [...seen] }, "extra CA certificates will be trusted in spaces");
+  return files;
+}
+
+/** *.crt files under a folder (one level of subfolders, as update-ca-certificates reads them) or the file itself. */
+async function crtFiles(source: string): Promise<string[]> {
+  const info = await stat(source).catch(() => null);
+  if (!info) return [];
+  if (info.isFile()) return [source];
+  const out: string[] = [];
+  for (const entry of await readdir(source, { withFileTypes: true })) {
+    const full = join(source, entry.name);
+    if (entry.isFile() && entry.name.endsWith(".crt")) out.push(full);
+    else if (entry.isDirectory()) {
+      for (const sub of await readdir(full, { withFileTypes: true })) {
+        if (sub.isFile() && sub.name.endsWith(".crt")) out.push(join(full, sub.name));
+      }
+    }
+  }
+  return out.sort();
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+    p.then(
+      (v) => {
+        clearTimeout(t);
+        resolve(v);
+      },
+      (e) => {
+        clearTimeout(t);
+        reject(e);
+      },
+    );
+  });
+}

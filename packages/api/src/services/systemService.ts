@@ -1,0 +1,74 @@
+import { statfs } from "node:fs/promises";
+import os from "node:os";
+import { formatBytes, type Capabilities, type SystemInfo } from "@clawdspace/shared";
+import type { SpaceRuntime } from "../runtime/types.js";
+
+const pct = (part: number, total: number) => `${total > 0 ? ((part / total) * 100).toFixed(1) : "0.0"}%`;
+
+/** Host and engine figures for /api/system, in Clawdspace's human strings plus raw bytes. */
+export class SystemService {
+  constructor(
+    private readonly runtime: SpaceRuntime,
+    private readonly diskPath: string,
+  ) {}
+
+  async capabilities(): Promise<Capabilities> {
+    const engine = await this.runtime.engineInfo();
+    const gpu = engine.runtimes.includes("nvidia");
+    return {
+      gpu,
+      gpuName: null,
+      gpuMemory: null,
+      arch: os.arch(),
+      platform: os.platform(),
+      cpus: engine.cpus || os.cpus().length,
+      memory: engine.memoryBytes || os.totalmem(),
+    };
+  }
+
+  async info(): Promise<SystemInfo> {
+    const [engine, disk] = await Promise.all([this.runtime.engineInfo(), this.disk()]);
+    const total = os.totalmem();
+    const free = os.freemem();
+    const used = total - free;
+    const gpu = engine.runtimes.includes("nvidia");
+    return {
+      hostname: os.hostname(),
+      platform: os.platform(),
+      arch: os.arch(),
+      cpus: os.cpus().length,
+      loadAverage: os.loadavg(),
+      memory: { total: formatBytes(total), free: formatBytes(free), used: formatBytes(used), percentage: pct(used, total) },
+      disk: disk
+        ? {
+            total: formatBytes(disk.total),
+            used: formatBytes(disk.used),
+            available: formatBytes(disk.available),
+            percentage: pct(disk.used, disk.total),
+          }
+        : null,
+      uptime: os.uptime(),
+      docker: {
+        version: engine.version,
+        apiVersion: engine.apiVersion,
+        containers: engine.containers,
+        containersRunning: engine.containersRunning,
+        containersPaused: engine.containersPaused,
+        images: engine.images,
+      },
+      capabilities: { gpu, gpuName: null, gpuMemory: null, arch: os.arch(), platform: os.platform() },
+      bytes: { memory: { total, free, used }, disk },
+    };
+  }
+
+  private async disk(): Promise<{ total: number; used: number; available: number } | null> {
+    try {
+      const s = await statfs(this.diskPath);
+      const total = s.blocks * s.bsize;
+      const available = s.bavail * s.bsize;
+      return { total, used: total - s.bfree * s.bsize, available };
+    } catch {
+      return null;
+    }
+  }
+}

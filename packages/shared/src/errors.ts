@@ -1,0 +1,33 @@
+import { z } from "zod";
+
+/** Stable codes clients branch on. Add new ones; never change the meaning of one. */
+export const ERROR_CODES = [
+  "VALIDATION_FAILED",
+  "UNAUTHORIZED",
+  "FORBIDDEN",
+  "SPACE_NOT_FOUND",
+  "NOT_FOUND",
+  "SPACE_EXISTS",
+  "SPACE_STATE_CONFLICT",
+  "IMAGE_NOT_FOUND",
+  "PAYLOAD_TOO_LARGE",
+  "UNSUPPORTED_MEDIA_TYPE",
+  "METHOD_NOT_ALLOWED",
+  "RUNTIME_UNAVAILABLE",
+  "RUNTIME_ERROR",
+  "INTERNAL",
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export const ErrorBodySchema = z.object({
+  error: z.string(),
+  code: z.string(),
+  details: z.record(z.string(), z.unknown()).optional(),
+});
+export type ErrorBody = z.infer<typeof ErrorBodySchema>;
+
+export interface ValidationIssue {
+  path: string;
+  message: string;
+}

@@ -1,0 +1,56 @@
+import { z } from "zod";
+
+export const HealthSchema = z.object({ status: z.literal("ok"), version: z.string() });
+
+export const CapabilitiesSchema = z.object({
+  gpu: z.boolean(),
+  gpuName: z.string().nullable(),
+  gpuMemory: z.string().nullable(),
+  arch: z.string(),
+  platform: z.string(),
+  cpus: z.number(),
+  memory: z.number(),
+});
+export type Capabilities = z.infer<typeof CapabilitiesSchema>;
+
+const HumanMemory = z.object({ total: z.string(), free: z.string(), used: z.string(), percentage: z.string() });
+const HumanDisk = z.object({ total: z.string(), used: z.string(), available: z.string(), percentage: z.string() });
+
+export const SystemSchema = z.object({
+  hostname: z.string(),
+  platform: z.string(),
+  arch: z.string(),
+  cpus: z.number(),
+  loadAverage: z.array(z.number()),
+  memory: HumanMemory,
+  disk: HumanDisk.nullable(),
+  uptime: z.number(),
+  docker: z.object({
+    version: z.string(),
+    apiVersion: z.string(),
+    containers: z.number(),
+    containersRunning: z.number(),
+    containersPaused: z.number(),
+    images: z.number(),
+  }),
+  capabilities: CapabilitiesSchema.omit({ cpus: true, memory: true }),
+  bytes: z.object({
+    memory: z.object({ total: z.number(), free: z.number(), used: z.number() }),
+    disk: z.object({ total: z.number(), used: z.number(), available: z.number() }).nullable(),
+  }),
+});
+export type SystemInfo = z.infer<typeof SystemSchema>;
+
+export const StatsSchema = z.object({
+  stats: z.object({
+    cpuPercent: z.number(),
+    memoryUsageBytes: z.number(),
+    memoryLimitBytes: z.number(),
+    pids: z.number(),
+    networkRxBytes: z.number(),
+    networkTxBytes: z.number(),
+    blockReadBytes: z.number(),
+    blockWriteBytes: z.number(),
+  }),
+});
+export type SpaceStats = z.infer<typeof StatsSchema>["stats"];
