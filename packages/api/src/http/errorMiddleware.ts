@@ -9,12 +9,15 @@ import {
 } from "../runtime/errors.js";
 import { HttpError } from "./httpError.js";
 
+/** A 400 VALIDATION_FAILED that, as the contract asks of every validation failure, carries details.issues. */
+const invalid = (message: string) => new HttpError(400, "VALIDATION_FAILED", message, { issues: [{ path: "", message }] });
+
 /** Maps what the runtime and body parsers throw to HttpErrors; anything else is a bug (500). */
 export function toHttpError(err: unknown): HttpError {
   if (err instanceof HttpError) return err;
   if (err instanceof SpaceNotFoundError) return new HttpError(404, "SPACE_NOT_FOUND", err.message);
   if (err instanceof ImageNotFoundError) return new HttpError(400, "IMAGE_NOT_FOUND", err.message, { image: err.image });
-  if (err instanceof InvalidSpecError) return new HttpError(400, "VALIDATION_FAILED", `The engine refused the request: ${err.message}`);
+  if (err instanceof InvalidSpecError) return invalid(`The engine refused the request: ${err.message}`);
   if (err instanceof ConflictError) {
     return err.reason === "exists"
       ? new HttpError(409, "SPACE_EXISTS", err.message)
@@ -27,15 +30,16 @@ export function toHttpError(err: unknown): HttpError {
     case "entity.too.large":
       return new HttpError(413, "PAYLOAD_TOO_LARGE", `Request body is larger than the limit of ${bodyErr.limit} bytes`);
     case "entity.parse.failed":
-      return new HttpError(400, "VALIDATION_FAILED", "Request body is not valid JSON");
+      return invalid("Request body is not valid JSON");
     case "encoding.unsupported":
     case "charset.unsupported":
       return new HttpError(415, "UNSUPPORTED_MEDIA_TYPE", "Unsupported body encoding");
     case "request.aborted":
-      return new HttpError(400, "VALIDATION_FAILED", "Request body was aborted");
+      return invalid("Request body was aborted");
   }
   if (typeof bodyErr?.status === "number" && bodyErr.status >= 400 && bodyErr.status < 500) {
-    return new HttpError(bodyErr.status, "VALIDATION_FAILED", (err as Error).message || "Bad request");
+    const message = (err as Error).message || "Bad request";
+    return new HttpError(bodyErr.status, "VALIDATION_FAILED", message, { issues: [{ path: "", message }] });
   }
   return new HttpError(500, "INTERNAL", "Internal server error");
 }

@@ -231,7 +231,7 @@ export class DockerSpaceRuntime implements SpaceRuntime {
           MemorySwap: spec.memory,
           NanoCpus: Math.round(spec.cpus * 1e9),
           PidsLimit: spec.pidsLimit,
-          SecurityOpt: ["no-new-privileges:true"],
+          SecurityOpt: ["no-new-privileges=true"],
           CapDrop: ["ALL"],
           Tmpfs: { "/tmp": `rw,nosuid,nodev,exec,size=${spec.tmpfsBytes}` },
           RestartPolicy: { Name: "unless-stopped" },

@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { engineAvailable, spaceName, startTestServer, type TestServer } from "./support.js";
+
+describe.skipIf(!engineAvailable)("exec on the real engine", () => {
+  let s: TestServer;
+  const name = spaceName("exec");
+  beforeAll(async () => {
+    s = await startTestServer();
+    await s.client.createSpace({ name, memory: "256m" });
+  });
+  afterAll(async () => {
+    await s?.client.deleteSpace(name, { removeVolume: true }).catch(() => undefined);
+    await s?.close();
+  });
+
+  it("keeps stdout and stderr apart and passes exit code 42", async () => {
+    const r = await s.client.exec(name, { command: "echo out; echo err >&2; exit 42" });
+    expect(r).toMatchObject({ stdout: "out\n", stderr: "err\n", exitCode: 42, timedOut: false, truncated: false });
+  });
+
+  it("runs an array as argv without a shell", async () => {
+    const r = await s.client.exec(name, { command: ["printf", "%s|", "a b", "$HOME", "*"] });
+    expect(r.stdout).toBe("a b|$HOME|*|");
+  });
+
+  it("honours cwd, env and stdin", async () => {
+    await s.client.exec(name, { command: "mkdir -p /workspace/sub" });
+    const r = await s.client.exec(name, {
+      command: 'pwd; echo "$GREETING"; cat',
+      cwd: "/workspace/sub",
+      env: { GREETING: "hi there" },
+      stdin: "from stdin\nline two\n",
+    });
+    expect(r.stdout).toBe("/workspace/sub\nhi there\nfrom stdin\nline two\n");
+  });
+
+  it("returns non-ASCII output intact", async () => {
+    const text = "héllo wörld 世界 🎉 ✓";
+    const r = await s.client.exec(name, { command: ["printf", "%s", text] });
+    expect(r.stdout).toBe(text);
+    // many multi-byte characters over several chunks
+    const big = await s.client.exec(name, { command: "for i in $(seq 1 20000); do printf '世界🎉'; done" });
+    expect(big.stdout).toBe("世界🎉".repeat(20000));
+  });
+
+  it("kills a command at timeoutMs and says so", async () => {
+    const started = Date.now();
+    const r = await s.client.exec(name, { command: "sleep 30; echo never", timeoutMs: 1500 });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(r).toMatchObject({ timedOut: true, exitCode: 124, code: "EXEC_TIMEOUT" });
+    expect(r.stdout).not.toContain("never");
+    // the killed process is really gone
+    const ps = await s.client.exec(name, { command: "ps -eo args | grep -c '[s]leep 30' || true" });
+    expect(ps.stdout.trim()).toBe("0");
+  });
+
+  it("marks capped output as truncated without breaking characters", async () => {
+    const r = await s.client.exec(name, { command: "for i in $(seq 1 5000); do printf 'é'; done", maxOutputBytes: 1001 });
+    expect(r.truncated).toBe(true);
+    expect(r.stdout).toBe("é".repeat(500));
+  });
+
+  it("streams NDJSON lines and ends with the exit code", async () => {
+    const lines: unknown[] = [];
+    for await (const line of s.client.execStream(name, { command: "echo a; echo b >&2; sleep 0.2; echo c; exit 3" })) lines.push(line);
+    const out = lines.filter((l): l is { stream: string; data: string } => typeof l === "object" && l !== null && "stream" in l);
+    expect(out.filter((l) => l.stream === "stdout").map((l) => l.data).join("")).toBe("a\nc\n");
+    expect(out.filter((l) => l.stream === "stderr").map((l) => l.data).join("")).toBe("b\n");
+    expect(lines.at(-1)).toMatchObject({ exitCode: 3, timedOut: false });
+  });
+
+  it("rejects bad input with a 400", async () => {
+    for (const body of [{}, { command: "" }, { command: [] }, { command: 5 }, { command: "x", cwd: "rel" }, { command: "x", timeoutMs: 0 }]) {
+      const res = await s.fetch(`/api/spaces/${name}/exec`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+      expect(res.status, JSON.stringify(body)).toBe(400);
+    }
+  });
+});

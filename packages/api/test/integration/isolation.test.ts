@@ -1,0 +1,41 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { engineAvailable, spaceName, startTestServer, type TestServer } from "./support.js";
+
+describe.skipIf(!engineAvailable)("what a space may do", () => {
+  let s: TestServer;
+  const name = spaceName("iso");
+  beforeAll(async () => {
+    s = await startTestServer({ SPACE_PIDS_LIMIT: "200" });
+    await s.client.createSpace({ name, memory: "300m", cpus: 1 });
+  });
+  afterAll(async () => {
+    await s?.client.deleteSpace(name, { removeVolume: true }).catch(() => undefined);
+    await s?.close();
+  });
+
+  const sh = async (command: string) => s.client.exec(name, { command });
+
+  it("runs as uid 1001 with no capabilities and no new privileges", async () => {
+    expect((await sh("id -u")).stdout.trim()).toBe("1001");
+    expect((await sh("id -un")).stdout.trim()).toBe("sandbox");
+    const status = (await sh("grep -E '^(CapEff|CapPrm|CapBnd|NoNewPrivs)' /proc/self/status")).stdout;
+    expect(status).toMatch(/CapEff:\s+0000000000000000/);
+    expect(status).toMatch(/CapPrm:\s+0000000000000000/);
+    expect(status).toMatch(/CapBnd:\s+0000000000000000/);
+    expect(status).toMatch(/NoNewPrivs:\s+1/);
+  });
+
+  it("sees its memory and pids limits", async () => {
+    const mem = (await sh("cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgroup/memory/memory.limit_in_bytes")).stdout.trim();
+    expect(Number(mem)).toBe(300 * 1024 ** 2);
+    const pids = (await sh("cat /sys/fs/cgroup/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids/pids.max")).stdout.trim();
+    expect(pids).toBe("200");
+  });
+
+  it("works in /workspace, owned by the space's user, with a tmpfs /tmp", async () => {
+    expect((await sh("pwd")).stdout.trim()).toBe("/workspace");
+    expect((await sh("stat -c %u:%g /workspace")).stdout.trim()).toBe("1001:1001");
+    expect((await sh("touch /workspace/ok && echo yes")).stdout.trim()).toBe("yes");
+    expect((await sh("findmnt -no FSTYPE /tmp || awk '$2==\"/tmp\"{print $3}' /proc/mounts")).stdout.trim()).toBe("tmpfs");
+  });
+});

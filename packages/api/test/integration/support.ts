@@ -1,0 +1,57 @@
+import { randomBytes } from "node:crypto";
+import type { AddressInfo } from "node:net";
+import { createServer, type Server } from "node:http";
+import { ClawdspaceClient } from "@clawdspace/shared";
+import Docker from "dockerode";
+import { pino } from "pino";
+import { inject } from "vitest";
+import { createApp } from "../../src/app.js";
+import { composeDeps } from "../../src/compose.js";
+import { loadConfig } from "../../src/config.js";
+import { DockerSpaceRuntime } from "../../src/runtime/docker/dockerRuntime.js";
+import { RUN_LABEL } from "./globalSetup.js";
+
+export const engineAvailable = inject("engine");
+export const runId = inject("runId");
+
+export interface TestServer {
+  url: string;
+  key: string;
+  client: ClawdspaceClient;
+  runtime: DockerSpaceRuntime;
+  docker: Docker;
+  close(): Promise<void>;
+  /** fetch with the key, for raw status and header checks */
+  fetch(path: string, init?: RequestInit): Promise<Response>;
+}
+
+/** The real app on the real engine, on an ephemeral loopback port; everything it makes carries this run's label. */
+export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const key = `test_${randomBytes(16).toString("hex")}`;
+  const cfg = loadConfig({ ...process.env, CLAWDSPACE_DATA_DIR: "/tmp/clawdspace-test", DEFAULT_MEMORY: "512m", ...env });
+  cfg.extraLabels = { ...cfg.extraLabels, [RUN_LABEL]: runId };
+  const runtime = new DockerSpaceRuntime(cfg.docker);
+  const app = createApp(composeDeps(cfg, runtime, pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }), key));
+  const server: Server = createServer(app);
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    key,
+    runtime,
+    docker: new Docker(cfg.docker),
+    client: new ClawdspaceClient({ baseUrl: url, key }),
+    fetch: (path, init = {}) =>
+      fetch(url + path, { ...init, headers: { authorization: `Bearer ${key}`, ...(init.headers as Record<string, string>) } }),
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
+
+/** A space name unique to this run, so parallel files and reruns never collide. */
+export function spaceName(prefix: string): string {
+  return `t${runId}-${prefix}-${randomBytes(2).toString("hex")}`;
+}

@@ -1,0 +1,175 @@
+import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { promisify } from "node:util";
+import { DockerSpaceRuntime, composeDeps, createApp, loadConfig } from "@clawdspace/api";
+import Docker from "dockerode";
+import { pino } from "pino";
+import { printTable, summarize, timed, type Row } from "./stats.js";
+
+const execFileP = promisify(execFile);
+const BENCH_LABEL = "clawdspace.bench";
+const runId = randomBytes(3).toString("hex");
+const iterations = Number(process.env.BENCH_ITERATIONS ?? 10);
+const execIterations = Number(process.env.BENCH_EXEC_ITERATIONS ?? 40);
+const listSizes = (process.env.BENCH_LIST_SIZES ?? "1,50,200").split(",").map(Number);
+
+const cfg = loadConfig({ ...process.env, CLAWDSPACE_DATA_DIR: "/tmp/clawdspace-bench", DEFAULT_MEMORY: "256m" });
+cfg.extraLabels = { ...cfg.extraLabels, [BENCH_LABEL]: runId };
+const docker = new Docker(cfg.docker);
+const runtime = new DockerSpaceRuntime(cfg.docker);
+const key = randomBytes(16).toString("hex");
+const app = createApp(composeDeps(cfg, runtime, pino({ level: "silent" }), key));
+const server = createServer(app);
+await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+const headers = { authorization: `Bearer ${key}`, "content-type": "application/json" };
+
+async function api(method: string, path: string, body?: unknown): Promise<unknown> {
+  const res = await fetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const json = await res.json();
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+/** The same container our API makes, created the plain dockerode way (the volume is made implicitly by the mount). */
+function rawSpec(name: string) {
+  return {
+    name: `clawdspace-${name}`,
+    Hostname: name,
+    Image: cfg.image,
+    WorkingDir: "/workspace",
+    Labels: { "clawdspace.kind": "space", "clawdspace.space": name, "clawdspace.memory": String(256 * 1024 ** 2), "clawdspace.cpus": "1", [BENCH_LABEL]: runId },
+    HostConfig: {
+      Mounts: [{ Type: "volume" as const, Source: `clawdspace-vol-${name}`, Target: "/workspace" }],
+      Memory: 256 * 1024 ** 2,
+      MemorySwap: 256 * 1024 ** 2,
+      NanoCpus: 1e9,
+      PidsLimit: 1024,
+      SecurityOpt: ["no-new-privileges=true"],
+      CapDrop: ["ALL"],
+      Tmpfs: { "/tmp": "rw,nosuid,nodev,exec,size=67108864" },
+      RestartPolicy: { Name: "unless-stopped" },
+      Init: true,
+    },
+  };
+}
+
+async function cleanup(): Promise<void> {
+  const label = `${BENCH_LABEL}=${runId}`;
+  const cs = await docker.listContainers({ all: true, filters: { label: [label] } });
+  for (let i = 0; i < cs.length; i += 8) {
+    await Promise.all(cs.slice(i, i + 8).map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+  }
+  const { Volumes } = await docker.listVolumes({ filters: { label: [label] } });
+  await Promise.all((Volumes ?? []).map((v) => docker.getVolume(v.Name).remove().catch(() => undefined)));
+  // Raw-created volumes carry no label: remove them by the names we gave them.
+  const raw = await docker.listVolumes({ filters: { name: [`clawdspace-vol-b${runId}`] } });
+  await Promise.all((raw.Volumes ?? []).map((v) => docker.getVolume(v.Name).remove().catch(() => undefined)));
+}
+
+async function benchCreate(): Promise<Row> {
+  const ours: number[] = [];
+  const raw: number[] = [];
+  // warm-up: first create pays one-off costs (engine info, image layers in page cache)
+  await api("POST", "/api/spaces", { name: `b${runId}-warm`, memory: "256m" });
+  await docker.createContainer(rawSpec(`b${runId}-rwarm`)).then((c) => c.start());
+  for (let i = 0; i < iterations; i++) {
+    // alternate the order so drift on a noisy machine hits both sides alike
+    const a = async () => ours.push(await timed(() => api("POST", "/api/spaces", { name: `b${runId}-c${i}`, memory: "256m", cpus: 1 })));
+    const b = async () => raw.push(await timed(async () => (await docker.createContainer(rawSpec(`b${runId}-r${i}`))).start()));
+    if (i % 2) {
+      await a();
+      await b();
+    } else {
+      await b();
+      await a();
+    }
+  }
+  await cleanup();
+  return { case: "create until answered", ours: summarize(ours), baseline: summarize(raw), baselineName: "dockerode create+start" };
+}
+
+async function benchExec(): Promise<Row[]> {
+  const name = `b${runId}-exec`;
+  await api("POST", "/api/spaces", { name, memory: "256m" });
+  const container = docker.getContainer(`clawdspace-${name}`);
+  const rawExec = async () => {
+    const exec = await container.exec({ Cmd: ["true"], AttachStdout: true, AttachStderr: true });
+    const stream = await exec.start({});
+    await new Promise<void>((resolve, reject) => {
+      stream.on("data", () => undefined);
+      stream.on("end", resolve);
+      stream.on("error", reject);
+    });
+    await exec.inspect();
+  };
+  const ours: number[] = [];
+  const oursShell: number[] = [];
+  const raw: number[] = [];
+  const cli: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    await rawExec();
+    await api("POST", `/api/spaces/${name}/exec`, { command: ["true"] });
+  }
+  for (let i = 0; i < execIterations; i++) {
+    const steps = [
+      async () => ours.push(await timed(() => api("POST", `/api/spaces/${name}/exec`, { command: ["true"] }))),
+      async () => oursShell.push(await timed(() => api("POST", `/api/spaces/${name}/exec`, { command: "true" }))),
+      async () => raw.push(await timed(rawExec)),
+      async () => cli.push(await timed(() => execFileP("docker", ["exec", `clawdspace-${name}`, "true"]))),
+    ];
+    // rotate the order every iteration
+    for (let k = 0; k < steps.length; k++) await steps[(k + i) % steps.length]!();
+  }
+  await cleanup();
+  const r = summarize(raw);
+  return [
+    { case: "exec [\"true\"]", ours: summarize(ours), baseline: r, baselineName: "dockerode exec" },
+    { case: "exec [\"true\"]", ours: summarize(ours), baseline: summarize(cli), baselineName: "docker exec (CLI)" },
+    { case: "exec \"true\" (bash -lc)", ours: summarize(oursShell), baseline: r, baselineName: "dockerode exec", extra: "string form adds a login shell" },
+  ];
+}
+
+async function benchList(): Promise<Row[]> {
+  const rows: Row[] = [];
+  let made = 0;
+  for (const size of listSizes) {
+    while (made < size) {
+      const batch = Array.from({ length: Math.min(8, size - made) }, (_, k) => made + k);
+      await Promise.all(batch.map(async (i) => (await docker.createContainer(rawSpec(`b${runId}-l${i}`))).start()));
+      made += batch.length;
+    }
+    const ours: number[] = [];
+    const raw: number[] = [];
+    const callsBefore = runtime.callCounts();
+    for (let i = 0; i < 20; i++) {
+      ours.push(await timed(() => api("GET", "/api/spaces")));
+      raw.push(await timed(() => docker.listContainers({ all: true, filters: { label: ["clawdspace.kind=space"] } })));
+    }
+    const callsAfter = runtime.callCounts();
+    const engineCalls = Object.keys(callsAfter).reduce((n, k) => n + (callsAfter[k]! - (callsBefore[k] ?? 0)), 0) / 20;
+    rows.push({
+      case: `list, ${size} spaces`,
+      ours: summarize(ours),
+      baseline: summarize(raw),
+      baselineName: "dockerode list",
+      extra: `${engineCalls} engine call(s) per list`,
+    });
+  }
+  await cleanup();
+  return rows;
+}
+
+try {
+  await runtime.ping();
+  if (!(await runtime.imageExists(cfg.image))) throw new Error(`image ${cfg.image} is missing: run npm run image first`);
+  console.log(`Clawdspace benchmark (run ${runId}); engine ${(await runtime.engineInfo()).version}; image ${cfg.image}`);
+  printTable("create", [await benchCreate()]);
+  printTable("exec", await benchExec());
+  printTable("list", await benchList());
+} finally {
+  await cleanup().catch(() => undefined);
+  server.close();
+}
