@@ -16,14 +16,26 @@ declare module "vitest" {
   }
 }
 
-/** Removes what carries our test label: every earlier run's leftovers, or only this run's. */
+/** A run that is still going may share the engine: only leftovers older than this are another run's debris. */
+const STALE_MS = 30 * 60 * 1000;
+
+/**
+ * Removes what carries our test label: this run's things, or the stale leftovers of
+ * earlier (killed) runs. Nothing without the label is ever touched.
+ */
 export async function sweep(docker: Docker, runId?: string): Promise<number> {
   const label = runId ? `${RUN_LABEL}=${runId}` : RUN_LABEL;
-  const containers = await docker.listContainers({ all: true, filters: { label: [label] } });
+  const cutoff = Date.now() - STALE_MS;
+  const containers = (await docker.listContainers({ all: true, filters: { label: [label] } })).filter(
+    (c) => runId || c.Created * 1000 < cutoff,
+  );
   await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
-  const { Volumes } = await docker.listVolumes({ filters: { label: [label] } });
-  await Promise.all((Volumes ?? []).map((v) => docker.getVolume(v.Name).remove().catch(() => undefined)));
-  return containers.length + (Volumes?.length ?? 0);
+  const volumes = ((await docker.listVolumes({ filters: { label: [label] } })).Volumes ?? []).filter(
+    (v) => runId || Date.parse((v as { CreatedAt?: string }).CreatedAt ?? "") < cutoff,
+  );
+  // A volume still mounted by a live run's container refuses removal; that is the point.
+  await Promise.all(volumes.map((v) => docker.getVolume(v.Name).remove().catch(() => undefined)));
+  return containers.length + volumes.length;
 }
 
 export default async function setup(project: TestProject) {
