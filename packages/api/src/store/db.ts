@@ -1,0 +1,57 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+
+export type Db = Database.Database;
+
+/** Schema changes in order; the database's user_version says how many have run. Never edit one that shipped. */
+const MIGRATIONS: string[] = [
+  `CREATE TABLE space_state (
+     name TEXT PRIMARY KEY,
+     last_activity_at INTEGER NOT NULL,
+     last_activity_source TEXT NOT NULL,
+     paused_by TEXT,
+     paused_at INTEGER,
+     hibernated_at INTEGER,
+     lease_until INTEGER,
+     veto TEXT,
+     veto_at INTEGER
+   );
+   CREATE TABLE audit (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     ts INTEGER NOT NULL,
+     space TEXT,
+     type TEXT NOT NULL,
+     actor TEXT,
+     request_id TEXT,
+     meta TEXT
+   );
+   CREATE INDEX audit_space ON audit(space, id);
+   CREATE INDEX audit_type ON audit(type, id);
+   CREATE INDEX audit_ts ON audit(ts);`,
+];
+
+/** Opens (or creates) the embedded store: WAL so readers never wait on the worker's writes. */
+export function openDb(dataDir: string | ":memory:"): Db {
+  let path = ":memory:";
+  if (dataDir !== ":memory:") {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    path = join(dataDir, "clawdspace.db");
+  }
+  const db = new Database(path);
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = NORMAL");
+  db.pragma("busy_timeout = 5000");
+  migrate(db);
+  return db;
+}
+
+function migrate(db: Db): void {
+  const current = db.pragma("user_version", { simple: true }) as number;
+  for (let v = current; v < MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v]!);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+}
