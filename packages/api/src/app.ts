@@ -3,13 +3,16 @@ import type { Logger } from "pino";
 import { requireAuth, type Authenticator } from "./http/auth.js";
 import { errorMiddleware, notFoundHandler } from "./http/errorMiddleware.js";
 import { httpLogger } from "./http/logger.js";
+import { auditRoutes } from "./routes/audit.js";
 import { execRoutes } from "./routes/exec.js";
 import { healthRoutes } from "./routes/health.js";
+import { sleepRoutes } from "./routes/sleep.js";
 import { spaceRoutes } from "./routes/spaces.js";
 import { systemRoutes } from "./routes/system.js";
 import type { ExecService } from "./services/execService.js";
 import type { SpaceService } from "./services/spaceService.js";
 import type { SystemService } from "./services/systemService.js";
+import type { AuditLog } from "./store/auditLog.js";
 
 export interface AppDeps {
   logger: Logger;
@@ -17,6 +20,8 @@ export interface AppDeps {
   spaces: SpaceService;
   execs: ExecService;
   system: SystemService;
+  audit: AuditLog;
+  keepaliveMaxMs: number;
   version: string;
   bodyLimitBytes: number;
   execMaxOutputBytes: number;
@@ -35,6 +40,8 @@ export function createApp(deps: AppDeps): Express {
   api.use(systemRoutes(deps.system));
   api.use(spaceRoutes(deps.spaces, deps.bodyLimitBytes));
   api.use(execRoutes(deps.execs, { bodyLimit: deps.bodyLimitBytes, maxOutputBytes: deps.execMaxOutputBytes }));
+  api.use(sleepRoutes(deps.spaces, { bodyLimit: deps.bodyLimitBytes, keepaliveMaxMs: deps.keepaliveMaxMs }));
+  api.use(auditRoutes(deps.audit));
   api.use(notFoundHandler);
 
   app.use("/api", api);

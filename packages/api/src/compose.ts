@@ -7,29 +7,59 @@ import type { SpaceRuntime } from "./runtime/types.js";
 import { ActivityTracker, type Clock } from "./services/activity.js";
 import { ExecService } from "./services/execService.js";
 import { HostFacts } from "./services/hostFacts.js";
+import { CpuMonitor } from "./services/sleep/cpuMonitor.js";
+import { SleepWorker } from "./services/sleep/worker.js";
 import { SpaceService } from "./services/spaceService.js";
+import { SpaceStateStore } from "./services/spaceState.js";
 import { SystemService } from "./services/systemService.js";
+import { AuditLog } from "./store/auditLog.js";
+import type { Db } from "./store/db.js";
+import { SpaceStateRepo } from "./store/spaceStateRepo.js";
 import { VERSION } from "./version.js";
 
 export type ComposeConfig = Pick<
   Config,
-  "image" | "defaultMemory" | "defaultCpus" | "pidsLimit" | "extraLabels" | "node" | "dataDir" | "bodyLimitBytes" | "execMaxOutputBytes" | "authDisabled"
+  | "image"
+  | "defaultMemory"
+  | "defaultCpus"
+  | "pidsLimit"
+  | "extraLabels"
+  | "node"
+  | "dataDir"
+  | "bodyLimitBytes"
+  | "execMaxOutputBytes"
+  | "authDisabled"
+  | "sleep"
 >;
 
-/** The one composition point: wires services around a runtime (Docker in production, the fake in tests). */
+export interface Composed extends AppDeps {
+  worker: SleepWorker;
+  state: SpaceStateStore;
+  activity: ActivityTracker;
+}
+
+/** The one composition point: wires services around a runtime (Docker in production, the fake in tests) and a store. */
 export function composeDeps(
   cfg: ComposeConfig,
   runtime: SpaceRuntime,
   logger: Logger,
   apiKey: string | undefined,
+  db: Db,
   clock: Clock = Date.now,
-): AppDeps {
-  const activity = new ActivityTracker(clock);
-  const host = new HostFacts(runtime);
+): Composed {
+  if (!cfg.authDisabled && !apiKey) throw new Error("an API key is required unless auth is disabled");
+  const state = new SpaceStateStore(new SpaceStateRepo(db), clock);
+  const activity = new ActivityTracker(state, clock);
+  const audit = new AuditLog(db, clock);
+  // A reading older than two ticks would average a burst away; start a new window instead.
+  const cpu = new CpuMonitor(runtime, clock, cfg.sleep.cpuThresholdPct, Math.max(2 * cfg.sleep.checkMs, 2000));
+  const policy = {
+    idleTimeoutMs: cfg.sleep.idleTimeoutMs,
+    hibernateAfterMs: cfg.sleep.hibernateAfterMs,
+    checkValidMs: Math.max(3 * cfg.sleep.checkMs, 3000),
+  };
   const spaces = new SpaceService(
-    runtime,
-    activity,
-    host,
+    { runtime, activity, state, host: new HostFacts(runtime), audit, cpu, log: logger },
     {
       image: cfg.image,
       defaultMemory: cfg.defaultMemory,
@@ -37,18 +67,23 @@ export function composeDeps(
       pidsLimit: cfg.pidsLimit,
       node: cfg.node ?? os.hostname(),
       extraLabels: cfg.extraLabels,
+      sleep: policy,
     },
-    logger,
   );
-  if (!cfg.authDisabled && !apiKey) throw new Error("an API key is required unless auth is disabled");
+  const worker = new SleepWorker(runtime, spaces, state, activity, cpu, audit, { checkMs: cfg.sleep.checkMs, opTimeoutMs: cfg.sleep.opTimeoutMs }, logger);
   return {
     logger,
     auth: cfg.authDisabled ? openAuthenticator : keyAuthenticator([{ name: "default", key: apiKey! }]),
     spaces,
     execs: new ExecService(runtime, spaces, activity, logger),
     system: new SystemService(runtime, cfg.dataDir),
+    audit,
+    keepaliveMaxMs: cfg.sleep.keepaliveMaxMs,
     version: VERSION,
     bodyLimitBytes: cfg.bodyLimitBytes,
     execMaxOutputBytes: cfg.execMaxOutputBytes,
+    worker,
+    state,
+    activity,
   };
 }

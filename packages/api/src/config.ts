@@ -90,6 +90,12 @@ export const ConfigSchema = z
     EXEC_MAX_OUTPUT_BYTES: int(1024, 1024 ** 3, 16 * 1024 * 1024),
     BODY_LIMIT_BYTES: int(1024, 1024 ** 3, 10 * 1024 * 1024),
     SHUTDOWN_GRACE_MS: int(0, 600_000, 10_000),
+    IDLE_TIMEOUT_MS: int(0, 365 * 86_400_000, 600_000),
+    HIBERNATE_AFTER_MS: int(0, 365 * 86_400_000, 86_400_000),
+    SLEEP_CHECK_MS: int(100, 3_600_000, 15_000),
+    SLEEP_CPU_THRESHOLD_PCT: int(1, 10_000, 5),
+    SLEEP_OP_TIMEOUT_MS: int(100, 600_000, 30_000),
+    KEEPALIVE_MAX_MS: int(1000, 365 * 86_400_000, 86_400_000),
   })
   .transform((env, ctx) => {
     const docker = parseDockerHost(env.DOCKER_HOST, ctx);
@@ -126,6 +132,14 @@ export const ConfigSchema = z
       execMaxOutputBytes: env.EXEC_MAX_OUTPUT_BYTES,
       bodyLimitBytes: env.BODY_LIMIT_BYTES,
       shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+      sleep: {
+        idleTimeoutMs: env.IDLE_TIMEOUT_MS,
+        hibernateAfterMs: env.HIBERNATE_AFTER_MS,
+        checkMs: env.SLEEP_CHECK_MS,
+        cpuThresholdPct: env.SLEEP_CPU_THRESHOLD_PCT,
+        opTimeoutMs: env.SLEEP_OP_TIMEOUT_MS,
+        keepaliveMaxMs: env.KEEPALIVE_MAX_MS,
+      },
     };
   });
 

@@ -6,6 +6,7 @@ import { composeDeps } from "./compose.js";
 import type { Config } from "./config.js";
 import { DockerSpaceRuntime } from "./runtime/docker/dockerRuntime.js";
 import { ensureSpaceImage } from "./services/imageBuilder.js";
+import { openDb } from "./store/db.js";
 
 export interface RunningServer {
   server: Server;
@@ -38,7 +39,9 @@ export async function startServer(cfg: Config, logger: Logger): Promise<RunningS
     }
   }
 
-  const app = createApp(composeDeps(cfg, runtime, logger, key?.key));
+  const db = openDb(cfg.dataDir);
+  const deps = composeDeps(cfg, runtime, logger, key?.key, db);
+  const app = createApp(deps);
   const server = createServer(app);
   server.requestTimeout = 0; // long execs and streams are legitimate
   await new Promise<void>((resolve, reject) => {
@@ -55,9 +58,14 @@ export async function startServer(cfg: Config, logger: Logger): Promise<RunningS
   else if (key?.origin === "env") logger.info("API key taken from API_KEY");
   else logger.info({ keyFile: key?.origin }, `${key?.generated ? "generated an API key" : "API key"} in ${key?.origin} (read it with: cat ${key?.origin})`);
   logger.info({ url }, `Clawdspace API listening on ${url}`);
+  if (cfg.sleep.idleTimeoutMs > 0) {
+    deps.worker.start();
+    logger.info({ idleTimeoutMs: cfg.sleep.idleTimeoutMs, hibernateAfterMs: cfg.sleep.hibernateAfterMs, checkMs: cfg.sleep.checkMs }, "sleep worker started");
+  }
 
-  const close = () =>
-    new Promise<void>((resolve) => {
+  const close = async () => {
+    await deps.worker.stop();
+    await new Promise<void>((resolve) => {
       const force = setTimeout(() => server.closeAllConnections(), cfg.shutdownGraceMs);
       server.close(() => {
         clearTimeout(force);
@@ -65,5 +73,9 @@ export async function startServer(cfg: Config, logger: Logger): Promise<RunningS
       });
       server.closeIdleConnections();
     });
+    // Activity marks are coalesced in memory; write them out so a restart forgets nothing.
+    deps.state.flush();
+    db.close();
+  };
   return { server, url, close };
 }

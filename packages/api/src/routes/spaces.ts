@@ -4,6 +4,7 @@ import { jsonBody } from "../http/jsonBody.js";
 import { spaceName } from "../http/params.js";
 import { parse } from "../http/validate.js";
 import type { SpaceService } from "../services/spaceService.js";
+import { actorOf } from "./actor.js";
 
 export const WAKE_HEADER = "X-Clawdspace-Wake";
 
@@ -21,7 +22,7 @@ export function spaceRoutes(spaces: SpaceService, bodyLimit: number): Router {
 
   r.post("/spaces", ...json, async (req, res) => {
     const input = parse(CreateSpaceRequestSchema, req.body, "request body");
-    const space = await spaces.create(input);
+    const space = await spaces.create(input, actorOf(req, res));
     res.status(201).json({ space });
   });
 
@@ -32,15 +33,15 @@ export function spaceRoutes(spaces: SpaceService, bodyLimit: number): Router {
   r.delete("/spaces/:name", async (req, res) => {
     const name = spaceName(req);
     const { removeVolume } = parse(DeleteSpaceQuerySchema, req.query, "query");
-    res.json({ message: await spaces.remove(name, removeVolume) });
+    res.json({ message: await spaces.remove(name, removeVolume, actorOf(req, res)) });
   });
 
   r.post("/spaces/:name/stop", async (req, res) => {
-    res.json({ message: await spaces.pause(spaceName(req)) });
+    res.json({ message: await spaces.pause(spaceName(req), actorOf(req, res)) });
   });
 
   r.post("/spaces/:name/start", async (req, res) => {
-    const answer = await spaces.start(spaceName(req));
+    const answer = await spaces.start(spaceName(req), actorOf(req, res));
     markWake(res, answer.wake);
     res.json(answer);
   });

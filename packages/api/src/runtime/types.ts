@@ -123,6 +123,8 @@ export interface SpaceRuntime {
   /** Runs a process; ConflictError(reason "paused" | "not-running") when the space is asleep. */
   exec(name: string, spec: ExecSpec, sink: OutputSink, signal?: AbortSignal): Promise<ExecOutcome>;
   stats(name: string): Promise<ContainerStats>;
+  /** Cumulative CPU time of the space's processes in nanoseconds: one cheap read, no sampling wait. */
+  cpuUsage(name: string): Promise<number>;
 
   imageExists(ref: string): Promise<boolean>;
   buildImage(spec: ImageBuildSpec): Promise<void>;

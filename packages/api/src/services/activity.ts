@@ -1,3 +1,5 @@
+import type { SpaceStateStore } from "./spaceState.js";
+
 export type Clock = () => number;
 
 export interface ActivityMark {
@@ -5,54 +7,62 @@ export interface ActivityMark {
   source: string;
 }
 
+export type RunningKind = "exec" | "terminal";
+
 /**
- * One place every source reports activity to (API calls, execs, terminals, leases).
- * A running exec counts as activity for its whole life, not only when it starts.
- * Reads (listing, looking at a space) never call this.
+ * One place every source reports activity to: API calls, execs, terminals, leases,
+ * the space's own CPU. Long operations (an exec, an attached terminal) count for
+ * their whole life, not only when they start. Reads (listing, looking) never call this.
  */
 export class ActivityTracker {
-  private readonly last = new Map<string, ActivityMark>();
-  private readonly running = new Map<string, number>();
-  private readonly listeners = new Set<(space: string, mark: ActivityMark) => void>();
+  private readonly running = new Map<string, Record<RunningKind, number>>();
 
-  constructor(private readonly clock: Clock = Date.now) {}
+  constructor(
+    private readonly state: SpaceStateStore,
+    private readonly clock: Clock = Date.now,
+  ) {}
+
+  now(): number {
+    return this.clock();
+  }
 
   record(space: string, source: string): void {
-    const mark = { at: this.clock(), source };
-    this.last.set(space, mark);
-    for (const l of this.listeners) l(space, mark);
+    this.state.touch(space, source, this.clock());
   }
 
   /** Marks a long-running operation; call the returned function when it ends. */
-  begin(space: string, source: string): () => void {
-    this.record(space, source);
-    this.running.set(space, (this.running.get(space) ?? 0) + 1);
+  begin(space: string, kind: RunningKind): () => void {
+    this.record(space, kind);
+    const counts = this.running.get(space) ?? { exec: 0, terminal: 0 };
+    counts[kind]++;
+    this.running.set(space, counts);
     let ended = false;
     return () => {
       if (ended) return;
       ended = true;
-      const n = (this.running.get(space) ?? 1) - 1;
-      if (n <= 0) this.running.delete(space);
-      else this.running.set(space, n);
-      this.record(space, source);
+      counts[kind] = Math.max(0, counts[kind] - 1);
+      if (counts.exec === 0 && counts.terminal === 0) this.running.delete(space);
+      this.record(space, kind);
     };
   }
 
   lastActivity(space: string): ActivityMark | undefined {
-    return this.last.get(space);
+    const row = this.state.peek(space);
+    return row ? { at: row.lastActivityAt, source: row.lastActivitySource } : undefined;
   }
 
-  runningCount(space: string): number {
-    return this.running.get(space) ?? 0;
+  runningCounts(space: string): Record<RunningKind, number> {
+    return { ...(this.running.get(space) ?? { exec: 0, terminal: 0 }) };
+  }
+
+  /** Holds the space awake until `until` (a keep-alive lease). */
+  lease(space: string, until: number): void {
+    this.state.update(space, { leaseUntil: until });
+    this.record(space, "keepalive");
   }
 
   forget(space: string): void {
-    this.last.delete(space);
     this.running.delete(space);
-  }
-
-  onActivity(listener: (space: string, mark: ActivityMark) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    this.state.remove(space);
   }
 }

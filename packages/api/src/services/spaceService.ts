@@ -5,8 +5,13 @@ import { ConflictError, SpaceNotFoundError } from "../runtime/errors.js";
 import { LABEL, SPACE_KIND, VOLUME_KIND, volumeNameOf } from "../runtime/naming.js";
 import type { SpaceRecord, SpaceRuntime } from "../runtime/types.js";
 import { KeyedLock } from "../util/keyedLock.js";
+import type { AuditLog } from "../store/auditLog.js";
 import type { ActivityTracker } from "./activity.js";
 import type { HostFacts } from "./hostFacts.js";
+import type { CpuMonitor } from "./sleep/cpuMonitor.js";
+import { decideSleep, type SleepDecision, type SleepPolicy } from "./sleep/decide.js";
+import { checkVeto } from "./sleep/veto.js";
+import type { SpaceStateStore } from "./spaceState.js";
 import { toSpaceView } from "./spaceView.js";
 
 export interface SpaceServiceOptions {
@@ -16,6 +21,23 @@ export interface SpaceServiceOptions {
   pidsLimit: number;
   node: string;
   extraLabels: Record<string, string>;
+  sleep: SleepPolicy;
+}
+
+export interface SpaceServiceDeps {
+  runtime: SpaceRuntime;
+  activity: ActivityTracker;
+  state: SpaceStateStore;
+  host: HostFacts;
+  audit: AuditLog;
+  cpu: CpuMonitor;
+  log: Logger;
+}
+
+/** Who asked for an operation, for the audit log. */
+export interface Actor {
+  actor?: string;
+  requestId?: string;
 }
 
 const MIN_MEMORY = 6 * 1024 ** 2;
@@ -24,23 +46,39 @@ const MIN_MEMORY = 6 * 1024 ** 2;
 export class SpaceService {
   private readonly lock = new KeyedLock();
   private readonly creating = new Set<string>();
-  /** Who paused a space; the sleep worker will persist this. */
-  private readonly pausedBy = new Map<string, "user" | "idle">();
+  private readonly runtime: SpaceRuntime;
+  private readonly activity: ActivityTracker;
+  private readonly state: SpaceStateStore;
+  private readonly host: HostFacts;
+  private readonly audit: AuditLog;
+  private readonly cpu: CpuMonitor;
+  private readonly log: Logger;
 
   constructor(
-    private readonly runtime: SpaceRuntime,
-    private readonly activity: ActivityTracker,
-    private readonly host: HostFacts,
+    deps: SpaceServiceDeps,
     private readonly opts: SpaceServiceOptions,
-    private readonly log: Logger,
-  ) {}
+  ) {
+    ({ runtime: this.runtime, activity: this.activity, state: this.state, host: this.host, audit: this.audit, cpu: this.cpu, log: this.log } =
+      deps);
+  }
+
+  /** The sleep decision for a space as the worker would take it now (without running its live checks). */
+  sleepDecision(r: SpaceRecord): SleepDecision {
+    return decideSleep(
+      {
+        now: this.activity.now(),
+        runtimeState: r.state,
+        row: this.state.get(r.name),
+        running: this.activity.runningCounts(r.name),
+        cpu: this.cpu.latest(r.name),
+      },
+      this.opts.sleep,
+    );
+  }
 
   view(r: SpaceRecord): Space {
-    return toSpaceView(r, {
-      node: this.opts.node,
-      activity: this.activity.lastActivity(r.name),
-      pausedBy: this.pausedBy.get(r.name),
-    });
+    const decision = this.sleepDecision(r);
+    return toSpaceView(r, { node: this.opts.node, activity: this.activity.lastActivity(r.name), decision });
   }
 
   async list(): Promise<Space[]> {
@@ -52,19 +90,19 @@ export class SpaceService {
     return this.view(await this.runtime.inspect(name));
   }
 
-  async create(input: CreateSpaceInput): Promise<Space> {
+  async create(input: CreateSpaceInput, who: Actor = {}): Promise<Space> {
     const { name } = input;
     // A second create while one is in flight is a conflict at once, not a queued duplicate.
     if (this.creating.has(name)) throw new HttpError(409, "SPACE_EXISTS", `Space "${name}" is being created`);
     this.creating.add(name);
     try {
-      return await this.lock.run(name, () => this.createLocked(input));
+      return await this.lock.run(name, () => this.createLocked(input, who));
     } finally {
       this.creating.delete(name);
     }
   }
 
-  private async createLocked(input: CreateSpaceInput): Promise<Space> {
+  private async createLocked(input: CreateSpaceInput, who: Actor): Promise<Space> {
     const { name } = input;
     const memory = input.memory ?? this.opts.defaultMemory;
     const cpus = input.cpus ?? this.opts.defaultCpus;
@@ -118,8 +156,9 @@ export class SpaceService {
       }
       throw e;
     }
-    this.pausedBy.delete(name);
+    this.state.remove(name);
     this.activity.record(name, "create");
+    this.audit.append({ ...who, space: name, type: "space.create", meta: { image, memory, cpus, adoptedVolume: Boolean(existing) } });
     this.log.info({ space: name, image, memory, cpus, adoptedVolume: Boolean(existing) }, "space created");
     const now = new Date();
     return this.view({
@@ -151,65 +190,155 @@ export class SpaceService {
     }
   }
 
-  async remove(name: string, removeVolume: boolean): Promise<string> {
+  async remove(name: string, removeVolume: boolean, who: Actor = {}): Promise<string> {
     return this.lock.run(name, async () => {
       const record = await this.runtime.inspect(name);
       await this.runtime.remove(name);
-      this.pausedBy.delete(name);
       this.activity.forget(name);
+      this.cpu.forget(name);
+      this.audit.append({ ...who, space: name, type: "space.destroy", meta: { removeVolume } });
       if (removeVolume && record.volume.name) await this.runtime.removeVolume(record.volume.name);
       this.log.info({ space: name, removeVolume }, "space destroyed");
       return removeVolume ? `Space ${name} destroyed with its volume` : `Space ${name} destroyed; volume ${record.volume.name} kept`;
     });
   }
 
-  /** Pauses a space on a person's request; pausing a paused space is a no-op. */
-  async pause(name: string, by: "user" | "idle" = "user"): Promise<string> {
+  /** Pauses a space on a person's request; pausing a paused space is a no-op. The worker will not wake it. */
+  async pause(name: string, who: Actor = {}): Promise<string> {
     return this.lock.run(name, async () => {
       const record = await this.runtime.inspect(name);
       if (record.state === "stopped") {
         throw new HttpError(409, "SPACE_STATE_CONFLICT", `Space ${name} is stopped; there is nothing to pause (start it first)`);
       }
-      if (record.state === "paused") return `Space ${name} is already paused`;
+      if (record.state === "paused") {
+        // A space the worker put to sleep becomes the person's: it stays paused until they resume it.
+        if (this.state.get(name).pausedBy !== "user") this.state.markPaused(name, "user", this.activity.now());
+        return `Space ${name} is already paused`;
+      }
       await this.runtime.pause(name);
-      this.pausedBy.set(name, by);
-      this.log.info({ space: name, by }, "space paused");
+      this.state.markPaused(name, "user", this.activity.now());
+      this.audit.append({ ...who, space: name, type: "space.pause", meta: { reason: "user" } });
+      this.log.info({ space: name, by: "user" }, "space paused");
       return `Space ${name} paused`;
     });
   }
 
+  /**
+   * The worker's pause. Re-checked under the space's lock: activity that arrived
+   * after the decision wins, and a pause that raced with a starting exec is undone.
+   */
+  async pauseIdle(name: string, decidedAt: number, meta: Record<string, unknown>): Promise<boolean> {
+    return this.lock.run(name, async () => {
+      const stillIdle = () => {
+        const running = this.activity.runningCounts(name);
+        return this.state.get(name).lastActivityAt <= decidedAt && running.exec === 0 && running.terminal === 0;
+      };
+      if (!stillIdle()) return false;
+      await this.runtime.pause(name);
+      if (!stillIdle()) {
+        await this.runtime.unpause(name);
+        this.log.info({ space: name }, "idle pause raced with new activity; resumed");
+        return false;
+      }
+      this.state.markPaused(name, "idle", this.activity.now());
+      this.audit.append({ space: name, actor: "worker", type: "space.pause", meta: { reason: "idle", ...meta } });
+      this.log.info({ space: name, reason: "idle", ...meta }, "space paused by the sleep worker");
+      return true;
+    });
+  }
+
+  /** Second tier: a sleeping space is stopped to free its memory; the volume stays. */
+  async hibernate(name: string, meta: Record<string, unknown>): Promise<boolean> {
+    return this.lock.run(name, async () => {
+      const row = this.state.get(name);
+      const record = await this.runtime.inspect(name);
+      if (record.state !== "paused" || row.pausedBy !== "idle") return false;
+      // Thaw first so the processes get their SIGTERM and the grace period, as in any clean stop.
+      await this.runtime.unpause(name);
+      await this.runtime.stop(name, 10);
+      this.state.update(name, { pausedBy: null, pausedAt: null, hibernatedAt: this.activity.now() });
+      this.audit.append({ space: name, actor: "worker", type: "space.hibernate", meta: { reason: "idle", ...meta } });
+      this.log.info({ space: name, ...meta }, "space hibernated by the sleep worker");
+      return true;
+    });
+  }
+
   /** Resumes a paused space or starts a stopped one; reports which wake it took. */
-  async start(name: string): Promise<{ message: string; wake?: WakeTier }> {
-    const wake = await this.wake(name, "start");
+  async start(name: string, who: Actor = {}): Promise<{ message: string; wake?: WakeTier }> {
+    const wake = await this.wake(name, "start", who);
     this.activity.record(name, "start");
+    this.audit.append({ ...who, space: name, type: "space.start", meta: wake ? { wake } : {} });
     if (!wake) return { message: `Space ${name} is already running` };
     return { message: `Space ${name} ${wake === "warm" ? "resumed" : "started"}`, wake };
   }
 
   /** Brings a space to running from either tier; undefined when it already ran. */
-  async wake(name: string, cause: string): Promise<WakeTier | undefined> {
+  async wake(name: string, cause: string, who: Actor = {}): Promise<WakeTier | undefined> {
     return this.lock.run(name, async () => {
       const record = await this.runtime.inspect(name);
-      return this.wakeRecord(record, cause);
+      if (record.state === "running") return undefined;
+      const tier: WakeTier = record.state === "paused" ? "warm" : "cold";
+      const row = this.state.get(name);
+      const from = tier === "warm" ? (row.pausedBy === "idle" ? "sleeping" : "paused") : row.hibernatedAt ? "hibernated" : "stopped";
+      if (tier === "warm") await this.runtime.unpause(name);
+      else await this.runtime.start(name);
+      this.state.clearSleep(name);
+      this.activity.record(name, "wake");
+      this.audit.append({ ...who, space: name, type: "space.wake", meta: { tier, cause, from } });
+      this.log.info({ space: name, tier, cause, from }, "space woken");
+      return tier;
     });
   }
 
   /** Wake after the engine refused an exec because the space sleeps (saves an inspect on the hot path). */
-  async wakeAfterConflict(name: string, err: unknown, cause: string): Promise<WakeTier> {
+  async wakeAfterConflict(name: string, err: unknown, cause: string, who: Actor = {}): Promise<WakeTier> {
     if (!(err instanceof ConflictError) || (err.reason !== "paused" && err.reason !== "not-running")) throw err;
-    const tier = await this.wake(name, cause);
+    const tier = await this.wake(name, cause, who);
     return tier ?? "warm";
   }
 
-  private async wakeRecord(record: SpaceRecord, cause: string): Promise<WakeTier | undefined> {
-    const name = record.name;
-    if (record.state === "running") return undefined;
-    const tier: WakeTier = record.state === "paused" ? "warm" : "cold";
-    if (tier === "warm") await this.runtime.unpause(name);
-    else await this.runtime.start(name);
-    this.pausedBy.delete(name);
-    this.log.info({ space: name, tier, cause }, "space woken");
-    return tier;
+  /** Holds a space awake for ttlMs (clamped to the configured maximum); 0 releases the lease. Wakes it if asleep. */
+  async keepalive(name: string, ttlMs: number, maxMs: number, who: Actor = {}) {
+    const wake = await this.wake(name, "keepalive", who);
+    const granted = Math.min(ttlMs, maxMs);
+    const until = granted > 0 ? this.activity.now() + granted : null;
+    if (until === null) this.state.update(name, { leaseUntil: null });
+    else this.activity.lease(name, until);
+    this.audit.append({ ...who, space: name, type: "space.keepalive", meta: { ttlMs: granted, clamped: granted < ttlMs } });
+    return { until: until === null ? null : new Date(until).toISOString(), ttlMs: granted, clamped: granted < ttlMs, ...(wake ? { wake } : {}) };
+  }
+
+  /**
+   * "Would it pause now, and why (not)?" Uses the worker's own decision, and when
+   * the clock says pause, runs the same CPU and veto checks the worker would.
+   */
+  async explainSleep(name: string) {
+    const record = await this.runtime.inspect(name);
+    const decision = this.sleepDecision(record);
+    const blockedBy = [...decision.blockedBy] as Array<{ reason: string; until?: number; percent?: number }>;
+    let wouldPauseNow = false;
+    if (decision.action === "check") {
+      let cpu = await this.cpu.measure(name);
+      if (!cpu) {
+        await new Promise((r) => setTimeout(r, 1000));
+        cpu = await this.cpu.measure(name);
+      }
+      const veto = await checkVeto(this.runtime, name);
+      if (cpu?.busy && !blockedBy.some((b) => b.reason === "cpu")) blockedBy.push({ reason: "cpu", percent: cpu.percent });
+      if (veto && !blockedBy.some((b) => b.reason === veto)) blockedBy.push({ reason: veto });
+      wouldPauseNow = blockedBy.length === 0;
+    }
+    const last = this.activity.lastActivity(name);
+    const iso = (t: number | null | undefined) => (t === null || t === undefined ? null : new Date(t).toISOString());
+    return {
+      state: decision.state,
+      lastActivity: { at: iso(last?.at), source: last?.source ?? null },
+      pauseAt: iso(decision.pauseAt),
+      hibernateAt: iso(decision.hibernateAt),
+      blockedBy: blockedBy.map((b) => ({ ...b, ...(b.until !== undefined ? { until: iso(b.until) } : {}) })),
+      wouldPauseNow,
+      wouldHibernateNow: decision.action === "hibernate",
+    };
   }
 
   async stats(name: string) {

@@ -2,24 +2,21 @@ import type { Space, SpaceState } from "@clawdspace/shared";
 import { LABEL } from "../runtime/naming.js";
 import type { SpaceRecord } from "../runtime/types.js";
 import type { ActivityMark } from "./activity.js";
+import type { SleepDecision } from "./sleep/decide.js";
 
 export interface ViewContext {
   node: string;
   activity?: ActivityMark;
-  pausedBy?: "user" | "idle";
-  hibernated?: boolean;
+  decision: SleepDecision;
 }
 
 const iso = (d: Date | number | null | undefined) => (d === null || d === undefined ? null : new Date(d).toISOString());
 
 /** The wire object for a space; never exposes engine objects. */
 export function toSpaceView(r: SpaceRecord, ctx: ViewContext): Space {
-  let state: SpaceState = r.state;
-  if (r.state === "paused" && ctx.pausedBy === "idle") state = "sleeping";
-  if (r.state === "stopped" && ctx.hibernated) state = "hibernated";
+  const state: SpaceState = ctx.decision.state;
   const lastAt = ctx.activity?.at ?? null;
-  const blockedBy: string[] = [];
-  if (r.state === "paused" && ctx.pausedBy !== "idle") blockedBy.push("user-paused");
+  const blockedBy = ctx.decision.blockedBy.map((b) => b.reason);
   return {
     name: r.name,
     id: r.id.slice(0, 12),
@@ -38,7 +35,7 @@ export function toSpaceView(r: SpaceRecord, ctx: ViewContext): Space {
     runtime: r.labels["clawdspace.runtime"] ?? "runc",
     node: r.labels[LABEL.node] ?? ctx.node,
     activity: { lastAt: iso(lastAt), lastSource: ctx.activity?.source ?? null },
-    sleepsAt: null,
+    sleepsAt: blockedBy.length === 0 ? iso(ctx.decision.pauseAt) : null,
     sleepBlockedBy: blockedBy,
   };
 }

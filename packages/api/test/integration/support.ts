@@ -9,6 +9,7 @@ import { createApp } from "../../src/app.js";
 import { composeDeps } from "../../src/compose.js";
 import { loadConfig } from "../../src/config.js";
 import { DockerSpaceRuntime } from "../../src/runtime/docker/dockerRuntime.js";
+import { openDb } from "../../src/store/db.js";
 import { RUN_LABEL } from "./globalSetup.js";
 
 export const engineAvailable = inject("engine");
@@ -19,6 +20,7 @@ export interface TestServer {
   key: string;
   client: ClawdspaceClient;
   runtime: DockerSpaceRuntime;
+  deps: ReturnType<typeof composeDeps>;
   docker: Docker;
   close(): Promise<void>;
   /** fetch with the key, for raw status and header checks */
@@ -31,7 +33,10 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   const cfg = loadConfig({ ...process.env, CLAWDSPACE_DATA_DIR: "/tmp/clawdspace-test", DEFAULT_MEMORY: "512m", ...env });
   cfg.extraLabels = { ...cfg.extraLabels, [RUN_LABEL]: runId };
   const runtime = new DockerSpaceRuntime(cfg.docker);
-  const app = createApp(composeDeps(cfg, runtime, pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }), key));
+  const db = openDb(env.CLAWDSPACE_DATA_DIR ?? ":memory:");
+  const deps = composeDeps(cfg, runtime, pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }), key, db);
+  if (cfg.sleep.idleTimeoutMs > 0 && env.IDLE_TIMEOUT_MS) deps.worker.start();
+  const app = createApp(deps);
   const server: Server = createServer(app);
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -43,11 +48,16 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     client: new ClawdspaceClient({ baseUrl: url, key }),
     fetch: (path, init = {}) =>
       fetch(url + path, { ...init, headers: { authorization: `Bearer ${key}`, ...(init.headers as Record<string, string>) } }),
-    close: () =>
-      new Promise((r) => {
+    deps,
+    close: async () => {
+      await deps.worker.stop();
+      await new Promise<void>((r) => {
         server.closeAllConnections();
         server.close(() => r());
-      }),
+      });
+      deps.state.flush();
+      db.close();
+    },
   };
 }
 

@@ -6,6 +6,7 @@ import { expect } from "vitest";
 import { createApp, type AppDeps } from "../../src/app.js";
 import { composeDeps, type ComposeConfig } from "../../src/compose.js";
 import { FakeSpaceRuntime } from "../../src/runtime/fake/fakeRuntime.js";
+import { openDb } from "../../src/store/db.js";
 
 export const KEY = "cs_test_key_0123456789abcdef";
 
@@ -21,6 +22,7 @@ export function testConfig(over: Partial<ComposeConfig> = {}): ComposeConfig {
     bodyLimitBytes: 1024 * 1024,
     execMaxOutputBytes: 1024 * 1024,
     authDisabled: false,
+    sleep: { idleTimeoutMs: 600_000, hibernateAfterMs: 86_400_000, checkMs: 15_000, cpuThresholdPct: 5, opTimeoutMs: 30_000, keepaliveMaxMs: 86_400_000 },
     ...over,
   };
 }
@@ -28,7 +30,7 @@ export function testConfig(over: Partial<ComposeConfig> = {}): ComposeConfig {
 export interface TestApp {
   app: Express;
   fake: FakeSpaceRuntime;
-  deps: AppDeps;
+  deps: ReturnType<typeof composeDeps>;
   /** Requests carrying the right key as a bearer token. */
   api: {
     get(path: string): request.Test;
@@ -37,10 +39,12 @@ export interface TestApp {
   };
 }
 
-export function makeApp(opts: { config?: Partial<ComposeConfig>; logger?: Logger; apiKey?: string | undefined; fake?: FakeSpaceRuntime } = {}): TestApp {
+export function makeApp(
+  opts: { config?: Partial<ComposeConfig>; logger?: Logger; apiKey?: string | undefined; fake?: FakeSpaceRuntime; clock?: () => number } = {},
+): TestApp {
   const fake = opts.fake ?? new FakeSpaceRuntime();
   const apiKey = "apiKey" in opts ? opts.apiKey : KEY;
-  const deps = composeDeps(testConfig(opts.config), fake, opts.logger ?? pino({ level: "silent" }), apiKey);
+  const deps = composeDeps(testConfig(opts.config), fake, opts.logger ?? pino({ level: "silent" }), apiKey, openDb(":memory:"), opts.clock);
   const app = createApp(deps);
   const auth = `Bearer ${KEY}`;
   return {

@@ -26,7 +26,10 @@ describe("POST /api/spaces: the created space", () => {
     expect(s.cpus).toBe(1);
     expect(s.volume).toEqual({ name: "clawdspace-vol-alpha", mountpoint: expect.stringMatching(/^\/.+/) });
     expect(s.activity).toEqual({ lastAt: expect.any(String), lastSource: "create" });
-    expect(s.sleepsAt).toBeNull();
+    // a new space sleeps after the idle timeout (600 s in the test config) unless something keeps it awake
+    const sleepsIn = Date.parse(s.sleepsAt) - Date.now();
+    expect(sleepsIn).toBeGreaterThan(590_000);
+    expect(sleepsIn).toBeLessThanOrEqual(600_000);
     expect(s.sleepBlockedBy).toEqual([]);
     expect(s.node).toBe("test-node");
     expect(s.gpu).toBe(false);

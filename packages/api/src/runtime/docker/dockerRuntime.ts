@@ -351,6 +351,14 @@ export class DockerSpaceRuntime implements SpaceRuntime {
     return computeStats(doc);
   }
 
+  async cpuUsage(name: string): Promise<number> {
+    // one-shot (API 1.41) answers at once instead of waiting a second for a second sample.
+    const doc = (await this.onContainer(name, "cpuUsage", (c) =>
+      c.stats({ stream: false, "one-shot": true } as { stream: false }),
+    )) as unknown as DockerStatsDoc;
+    return doc.cpu_stats?.cpu_usage?.total_usage ?? 0;
+  }
+
   async imageExists(ref: string): Promise<boolean> {
     try {
       await this.call("imageInspect", () => this.docker.getImage(ref).inspect(), () => new RuntimeError("absent"));

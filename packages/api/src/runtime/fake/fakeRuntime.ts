@@ -223,6 +223,15 @@ export class FakeSpaceRuntime implements SpaceRuntime {
     };
   }
 
+  /** Cumulative CPU nanoseconds per space; tests move it forward to simulate a busy space. */
+  readonly cpuNs = new Map<string, number>();
+
+  async cpuUsage(name: string): Promise<number> {
+    this.enter("cpuUsage");
+    this.get(name);
+    return this.cpuNs.get(name) ?? 0;
+  }
+
   async imageExists(ref: string): Promise<boolean> {
     this.enter("imageInspect");
     return this.images.has(ref);

@@ -1,0 +1,59 @@
+import type { SpaceRuntime } from "../../runtime/types.js";
+import type { Clock } from "../activity.js";
+
+interface Sample {
+  usageNs: number;
+  at: number;
+}
+
+export interface CpuVerdict {
+  busy: boolean;
+  percent: number;
+  at: number;
+}
+
+/**
+ * Decides whether a space's own processes are busy from two cumulative CPU
+ * readings taken a window apart. Only spaces about to sleep are read, one
+ * cheap one-shot read each, so the cost does not grow with idle spaces.
+ */
+export class CpuMonitor {
+  private readonly samples = new Map<string, Sample>();
+  private readonly verdicts = new Map<string, CpuVerdict>();
+
+  constructor(
+    private readonly runtime: SpaceRuntime,
+    private readonly clock: Clock,
+    private readonly thresholdPct: number,
+    /** A previous reading older than this is too diluted to judge by: start a new window instead. */
+    private readonly maxWindowMs: number,
+  ) {}
+
+  latest(space: string): CpuVerdict | undefined {
+    return this.verdicts.get(space);
+  }
+
+  /** Takes a reading; returns a verdict when a usable earlier reading exists, else undefined (ask again next tick). */
+  async measure(space: string): Promise<CpuVerdict | undefined> {
+    const usageNs = await this.runtime.cpuUsage(space);
+    const at = this.clock();
+    const prev = this.samples.get(space);
+    this.samples.set(space, { usageNs, at });
+    if (!prev || at - prev.at > this.maxWindowMs || at <= prev.at || usageNs < prev.usageNs) return undefined;
+    const percent = ((usageNs - prev.usageNs) / 1e6 / (at - prev.at)) * 100;
+    const verdict = { busy: percent > this.thresholdPct, percent: Math.round(percent * 10) / 10, at };
+    this.verdicts.set(space, verdict);
+    return verdict;
+  }
+
+  /** Whether a reading taken now would start a usable window for a decision due soon. */
+  hasRecentSample(space: string): boolean {
+    const prev = this.samples.get(space);
+    return prev !== undefined && this.clock() - prev.at <= this.maxWindowMs;
+  }
+
+  forget(space: string): void {
+    this.samples.delete(space);
+    this.verdicts.delete(space);
+  }
+}
