@@ -2,6 +2,7 @@ export { createApp, type AppDeps } from "./app.js";
 export { composeDeps } from "./compose.js";
 export { loadConfig, ConfigError, type Config } from "./config.js";
 export { startServer } from "./server.js";
+export { openDb } from "./store/db.js";
 export { createLogger } from "./http/logger.js";
 export { DockerSpaceRuntime } from "./runtime/docker/dockerRuntime.js";
 export { FakeSpaceRuntime } from "./runtime/fake/fakeRuntime.js";

@@ -3,9 +3,10 @@ import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { promisify } from "node:util";
-import { DockerSpaceRuntime, composeDeps, createApp, loadConfig } from "@clawdspace/api";
+import { DockerSpaceRuntime, composeDeps, createApp, loadConfig, openDb } from "@clawdspace/api";
 import Docker from "dockerode";
 import { pino } from "pino";
+import { benchSleepWorker, printTickCosts } from "./sleepBench.js";
 import { printTable, summarize, timed, type Row } from "./stats.js";
 
 const execFileP = promisify(execFile);
@@ -18,9 +19,9 @@ const listSizes = (process.env.BENCH_LIST_SIZES ?? "1,50,200").split(",").map(Nu
 const cfg = loadConfig({ ...process.env, CLAWDSPACE_DATA_DIR: "/tmp/clawdspace-bench", DEFAULT_MEMORY: "256m" });
 cfg.extraLabels = { ...cfg.extraLabels, [BENCH_LABEL]: runId };
 const docker = new Docker(cfg.docker);
-const runtime = new DockerSpaceRuntime(cfg.docker);
+const runtime = new DockerSpaceRuntime(cfg.docker, [`${BENCH_LABEL}=${runId}`]);
 const key = randomBytes(16).toString("hex");
-const app = createApp(composeDeps(cfg, runtime, pino({ level: "silent" }), key));
+const app = createApp(composeDeps(cfg, runtime, pino({ level: "silent" }), key, openDb(":memory:")));
 const server = createServer(app);
 await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
 const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -146,7 +147,7 @@ async function benchList(): Promise<Row[]> {
     const callsBefore = runtime.callCounts();
     for (let i = 0; i < 20; i++) {
       ours.push(await timed(() => api("GET", "/api/spaces")));
-      raw.push(await timed(() => docker.listContainers({ all: true, filters: { label: ["clawdspace.kind=space"] } })));
+      raw.push(await timed(() => docker.listContainers({ all: true, filters: { label: ["clawdspace.kind=space", `${BENCH_LABEL}=${runId}`] } })));
     }
     const callsAfter = runtime.callCounts();
     const engineCalls = Object.keys(callsAfter).reduce((n, k) => n + (callsAfter[k]! - (callsBefore[k] ?? 0)), 0) / 20;
@@ -169,6 +170,12 @@ try {
   printTable("create", [await benchCreate()]);
   printTable("exec", await benchExec());
   printTable("list", await benchList());
+  const sleepers = Number(process.env.BENCH_SLEEP_SPACES ?? 100);
+  const names = Array.from({ length: sleepers }, (_, i) => `b${runId}-s${i}`);
+  for (let i = 0; i < names.length; i += 8) {
+    await Promise.all(names.slice(i, i + 8).map(async (n) => (await docker.createContainer(rawSpec(n))).start()));
+  }
+  printTickCosts(await benchSleepWorker(cfg, runtime, docker, names));
 } finally {
   await cleanup().catch(() => undefined);
   server.close();

@@ -231,7 +231,9 @@ export class SpaceService {
     return this.lock.run(name, async () => {
       const stillIdle = () => {
         const running = this.activity.runningCounts(name);
-        return this.state.get(name).lastActivityAt <= decidedAt && running.exec === 0 && running.terminal === 0;
+        const row = this.state.get(name);
+        // A person's pause that landed while the worker was checking stays theirs (never relabelled "idle", never hibernated).
+        return row.pausedBy === null && row.lastActivityAt <= decidedAt && running.exec === 0 && running.terminal === 0;
       };
       if (!stillIdle()) return false;
       await this.runtime.pause(name);
@@ -326,7 +328,8 @@ export class SpaceService {
       const veto = await checkVeto(this.runtime, name);
       if (cpu?.busy && !blockedBy.some((b) => b.reason === "cpu")) blockedBy.push({ reason: "cpu", percent: cpu.percent });
       if (veto && !blockedBy.some((b) => b.reason === veto)) blockedBy.push({ reason: veto });
-      wouldPauseNow = blockedBy.length === 0;
+      // Without a CPU verdict the worker would wait for one, so neither can we promise a pause.
+      wouldPauseNow = blockedBy.length === 0 && cpu !== undefined;
     }
     const last = this.activity.lastActivity(name);
     const iso = (t: number | null | undefined) => (t === null || t === undefined ? null : new Date(t).toISOString());

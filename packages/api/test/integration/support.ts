@@ -32,7 +32,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   const key = `test_${randomBytes(16).toString("hex")}`;
   const cfg = loadConfig({ ...process.env, CLAWDSPACE_DATA_DIR: "/tmp/clawdspace-test", DEFAULT_MEMORY: "512m", ...env });
   cfg.extraLabels = { ...cfg.extraLabels, [RUN_LABEL]: runId };
-  const runtime = new DockerSpaceRuntime(cfg.docker);
+  const runtime = new DockerSpaceRuntime(cfg.docker, [`${RUN_LABEL}=${runId}`]);
   const db = openDb(env.CLAWDSPACE_DATA_DIR ?? ":memory:");
   const deps = composeDeps(cfg, runtime, pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }), key, db);
   if (cfg.sleep.idleTimeoutMs > 0 && env.IDLE_TIMEOUT_MS) deps.worker.start();

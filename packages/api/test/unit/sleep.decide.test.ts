@@ -21,7 +21,7 @@ function row(over: Partial<SpaceStateRow> = {}): SpaceStateRow {
   };
 }
 
-function decide(over: Partial<SleepInputs> & { row?: Partial<SpaceStateRow> } = {}, policy: Partial<SleepPolicy> = {}) {
+function decide(over: Partial<Omit<SleepInputs, "row">> & { row?: Partial<SpaceStateRow> } = {}, policy: Partial<SleepPolicy> = {}) {
   const { row: r, ...rest } = over;
   return decideSleep({ now: NOW, runtimeState: "running", running: { exec: 0, terminal: 0 }, ...rest, row: row(r) }, { ...POLICY, ...policy });
 }

@@ -22,6 +22,7 @@ import type {
   SpaceRuntime,
   VolumeInfo,
 } from "../types.js";
+import { CgroupCpuReader } from "./cgroupCpu.js";
 import { StreamDemuxer } from "./demux.js";
 import { computeStats, type DockerStatsDoc } from "./stats.js";
 import { estimateStartedAt, foldState } from "./status.js";
@@ -58,9 +59,19 @@ export class DockerSpaceRuntime implements SpaceRuntime {
   /** Limits of containers made without our setting labels (made by Clawdspace), read once by inspect. */
   private readonly legacyLimits = new Map<string, { memory: number; cpus: number }>();
   private readonly calls: Record<string, number> = {};
+  /** Only a local engine's cgroups are this host's. */
+  private readonly cgroups: CgroupCpuReader | null;
 
-  constructor(connection: DockerConnection = {}) {
+  /**
+   * @param scope extra `key=value` label filters for listing: a test run or a benchmark sees
+   *   (and its sleep worker acts on) only the spaces it made, never a developer's real ones.
+   */
+  constructor(
+    connection: DockerConnection = {},
+    private readonly scope: string[] = [],
+  ) {
     this.docker = new Docker(connection);
+    this.cgroups = connection.socketPath || !connection.host ? new CgroupCpuReader() : null;
   }
 
   callCounts(): Record<string, number> {
@@ -120,7 +131,7 @@ export class DockerSpaceRuntime implements SpaceRuntime {
 
   async list(): Promise<SpaceRecord[]> {
     const containers = await this.call("list", () =>
-      this.docker.listContainers({ all: true, filters: { label: [`${LABEL.kind}=${SPACE_KIND}`] } }),
+      this.docker.listContainers({ all: true, filters: { label: [`${LABEL.kind}=${SPACE_KIND}`, ...this.scope] } }),
     );
     const now = Date.now();
     const records = containers.map((c) => {
@@ -352,7 +363,13 @@ export class DockerSpaceRuntime implements SpaceRuntime {
   }
 
   async cpuUsage(name: string): Promise<number> {
-    // one-shot (API 1.41) answers at once instead of waiting a second for a second sample.
+    const id = this.ids.get(name) ?? (await this.inspect(name)).id;
+    const fromFile = await this.cgroups?.read(id);
+    if (fromFile !== null && fromFile !== undefined) {
+      this.calls.cgroupRead = (this.calls.cgroupRead ?? 0) + 1;
+      return fromFile;
+    }
+    // Remote engine: one stats read (one-shot skips the second sample; 20.10 still waits for its collector tick).
     const doc = (await this.onContainer(name, "cpuUsage", (c) =>
       c.stats({ stream: false, "one-shot": true } as { stream: false }),
     )) as unknown as DockerStatsDoc;

@@ -9,6 +9,8 @@ import { checkVeto } from "./veto.js";
 
 export interface SleepWorkerOptions {
   checkMs: number;
+  /** Per-space steps running at once, so a tick that puts many spaces to sleep does not flood the engine. */
+  concurrency?: number;
   /** A per-space step slower than this is left to finish in the background; the tick moves on. */
   opTimeoutMs: number;
 }
@@ -76,7 +78,7 @@ export class SleepWorker {
     const records = await this.runtime.list();
     const report: TickReport = { spaces: records.length, checked: 0, paused: 0, hibernated: 0, repaused: 0, skippedInFlight: 0 };
     await this.reconcile(records, report);
-    const steps: Array<Promise<void>> = [];
+    const steps: Array<() => Promise<void>> = [];
     for (const r of records) {
       if (this.inFlight.has(r.name)) {
         report.skippedInFlight++;
@@ -96,9 +98,13 @@ export class SleepWorker {
           await this.cpu.measure(r.name);
         };
       }
-      if (step) steps.push(this.guard(r.name, step));
+      if (step) {
+        const name = r.name;
+        const run = step;
+        steps.push(() => this.guard(name, run));
+      }
     }
-    await Promise.all(steps);
+    await runPool(steps, this.opts.concurrency ?? 8);
     if (report.paused || report.hibernated || report.repaused) this.log.debug({ ...report }, "sleep tick");
     return report;
   }
@@ -159,6 +165,7 @@ export class SleepWorker {
       if (!present.has(name) && !this.inFlight.has(name)) {
         this.state.remove(name);
         this.cpu.forget(name);
+        this.lastVeto.delete(name);
       }
     }
     for (const r of records) {
@@ -182,4 +189,12 @@ export class SleepWorker {
       }
     }
   }
+}
+
+async function runPool(tasks: Array<() => Promise<void>>, size: number): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < tasks.length) await tasks[next++]!();
+  };
+  await Promise.all(Array.from({ length: Math.min(size, tasks.length) }, lane));
 }
