@@ -326,6 +326,7 @@ export class SpaceService {
         cpu = await this.cpu.measure(name);
       }
       const veto = await checkVeto(this.runtime, name);
+      await this.cpu.rebase(name);
       if (cpu?.busy && !blockedBy.some((b) => b.reason === "cpu")) blockedBy.push({ reason: "cpu", percent: cpu.percent });
       if (veto && !blockedBy.some((b) => b.reason === veto)) blockedBy.push({ reason: veto });
       // Without a CPU verdict the worker would wait for one, so neither can we promise a pause.

@@ -46,6 +46,11 @@ export class CpuMonitor {
     return verdict;
   }
 
+  /** Starts a new window from now, so CPU we spent inside the space (a veto probe) is not taken for its own work. */
+  async rebase(space: string): Promise<void> {
+    this.samples.set(space, { usageNs: await this.runtime.cpuUsage(space), at: this.clock() });
+  }
+
   /** Whether a reading taken now would start a usable window for a decision due soon. */
   hasRecentSample(space: string): boolean {
     const prev = this.samples.get(space);

@@ -135,6 +135,7 @@ export class SleepWorker {
       return;
     }
     const veto = await checkVeto(this.runtime, r.name);
+    await this.cpu.rebase(r.name);
     if (veto) {
       this.state.update(r.name, { veto, vetoAt: this.activity.now() });
       if (this.lastVeto.get(r.name) !== veto) {
