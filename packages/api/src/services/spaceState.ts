@@ -30,13 +30,13 @@ export class SpaceStateStore {
   }
 
   /** The space's row; a space seen for the first time counts as active now, so it is never paused on sight. */
-  get(name: string): SpaceStateRow {
+  get(name: string, firstSeen: { at: number; source: string } = { at: this.clock(), source: "seen" }): SpaceStateRow {
     let row = this.rows.get(name);
     if (!row) {
       row = {
         name,
-        lastActivityAt: this.clock(),
-        lastActivitySource: "seen",
+        lastActivityAt: firstSeen.at,
+        lastActivitySource: firstSeen.source,
         pausedBy: null,
         pausedAt: null,
         hibernatedAt: null,
@@ -55,7 +55,7 @@ export class SpaceStateStore {
   }
 
   touch(name: string, source: string, at: number): void {
-    const row = this.get(name);
+    const row = this.get(name, { at, source });
     if (at < row.lastActivityAt) return;
     row.lastActivityAt = at;
     row.lastActivitySource = source;

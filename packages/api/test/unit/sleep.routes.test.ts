@@ -56,7 +56,7 @@ describe("GET /api/spaces/:name/sleep", () => {
     // The route opens a CPU window and reads again a second later; this clock is frozen, so move it meanwhile.
     const ticking = setInterval(() => advance(100), 50);
     const body = await sleepInfo().finally(() => clearInterval(ticking));
-    expect(t.fake.callCounts().cpuUsage).toBe(2);
+    expect(t.fake.callCounts().cpuUsage).toBe(3); // open the window, read it, rebase after the veto probe
     expect(body).toMatchObject({ state: "running", pauseAt: iso(t0 + IDLE), blockedBy: [], wouldPauseNow: true });
   });
 
