@@ -51,9 +51,9 @@ export function composeDeps(
   const state = new SpaceStateStore(new SpaceStateRepo(db), clock);
   const activity = new ActivityTracker(state, clock);
   const audit = new AuditLog(db, clock);
-  // A window much longer than a tick would average a burst away; but it must outlast one busy tick
-  // (many spaces checked 8 at a time), or the spaces checked last never get a verdict.
-  const cpu = new CpuMonitor(runtime, clock, cfg.sleep.cpuThresholdPct, Math.max(4 * cfg.sleep.checkMs, 10_000));
+  // A window far longer than a tick would average a burst away; but it must outlast a busy tick
+  // (many spaces checked 8 at a time, each with a veto probe), or the spaces checked last never get a verdict.
+  const cpu = new CpuMonitor(runtime, clock, cfg.sleep.cpuThresholdPct, Math.max(10 * cfg.sleep.checkMs, 60_000));
   const policy = {
     idleTimeoutMs: cfg.sleep.idleTimeoutMs,
     hibernateAfterMs: cfg.sleep.hibernateAfterMs,
