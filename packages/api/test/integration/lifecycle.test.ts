@@ -87,6 +87,22 @@ describe.skipIf(!engineAvailable)("space lifecycle on the real engine", () => {
     expect(vols.Volumes ?? []).toHaveLength(0);
   });
 
+  it("refuses a GPU space on a node without a GPU with a 400, leaving nothing behind", async () => {
+    const caps = await s.client.capabilities();
+    if (caps.gpu) return; // this node has one: nothing to refuse
+    const name = spaceName("gpu");
+    const res = await s.fetch("/api/spaces", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ name, gpu: true, memory: "128m" }),
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: string }).error).toMatch(/GPU/);
+    expect(await s.docker.listContainers({ all: true, filters: { name: [`clawdspace-${name}`] } })).toHaveLength(0);
+    const vols = await s.docker.listVolumes({ filters: { name: [`clawdspace-vol-${name}`] } });
+    expect(vols.Volumes ?? []).toHaveLength(0);
+  });
+
   it("gives exactly one 201 for 20 concurrent creates of one name", async () => {
     const name = spaceName("race");
     const answers = await Promise.all(

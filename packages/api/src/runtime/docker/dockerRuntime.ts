@@ -102,6 +102,7 @@ export class DockerSpaceRuntime implements SpaceRuntime {
         return new InvalidSpecError(msg);
       default:
         if (/minimum memory|range of cpus|cpus available/i.test(msg)) return new InvalidSpecError(msg);
+        if (/could not select device driver/i.test(msg)) return new InvalidSpecError(`this node cannot give a space a GPU (${msg})`);
         return new RuntimeError(msg, { cause: err });
     }
   }
