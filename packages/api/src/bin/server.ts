@@ -18,8 +18,16 @@ try {
   const running = await startServer(cfg, logger);
   let stopping = false;
   const stop = (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      logger.warn({ signal }, "second signal: exiting now");
+      process.exit(1);
+    }
     stopping = true;
+    // Never hang on shutdown: past the grace period (plus time to flush) exit anyway.
+    setTimeout(() => {
+      logger.error("shutdown did not finish in time; exiting");
+      process.exit(1);
+    }, cfg.shutdownGraceMs + 5000).unref();
     logger.info({ signal }, "shutting down: finishing requests in flight; spaces are left as they are");
     void running.close().then(() => {
       logger.info("stopped");

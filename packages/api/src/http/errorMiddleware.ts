@@ -45,7 +45,7 @@ export function toHttpError(err: unknown): HttpError {
 }
 
 export const notFoundHandler: RequestHandler = (req, _res, next) => {
-  next(new HttpError(404, "NOT_FOUND", `No route for ${req.method} ${req.path}`));
+  next(new HttpError(404, "NOT_FOUND", `No route for ${req.method} ${req.originalUrl.split("?")[0]}`));
 };
 
 export const errorMiddleware: ErrorRequestHandler = (err, req, res, _next) => {

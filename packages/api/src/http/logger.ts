@@ -4,9 +4,27 @@ import { pino, type Logger } from "pino";
 import { pinoHttp } from "pino-http";
 
 /** Strips credentials from a URL before it is logged. */
+const SECRET_PARAMS = new Set(["key", "ticket", "token", "api_key", "apikey"]);
+
 export function redactUrl(url: string | undefined): string {
   if (!url) return "";
-  return url.replace(/([?&](?:key|ticket|token)=)[^&#]*/gi, "$1[REDACTED]");
+  const q = url.indexOf("?");
+  if (q < 0) return url;
+  const hash = url.indexOf("#", q);
+  const query = url.slice(q + 1, hash < 0 ? undefined : hash);
+  // Names are compared decoded, so "%6Bey=" (which the server reads as key=) is caught too.
+  const parts = query.split("&").map((part) => {
+    const eq = part.indexOf("=");
+    const rawName = eq < 0 ? part : part.slice(0, eq);
+    let name = rawName;
+    try {
+      name = decodeURIComponent(rawName.replace(/\+/g, " "));
+    } catch {
+      // undecodable: compare as written
+    }
+    return SECRET_PARAMS.has(name.trim().toLowerCase()) && eq >= 0 ? `${rawName}=[REDACTED]` : part;
+  });
+  return `${url.slice(0, q)}?${parts.join("&")}${hash < 0 ? "" : url.slice(hash)}`;
 }
 
 export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {

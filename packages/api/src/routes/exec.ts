@@ -33,7 +33,14 @@ export function execRoutes(execs: ExecService, opts: { bodyLimit: number; maxOut
 
     const cap = Math.min(input.maxOutputBytes ?? opts.maxOutputBytes, opts.maxOutputBytes);
     const out = new OutputCollector(cap);
-    const run = await execs.run(name, input, out.sink, signal);
+    let run;
+    try {
+      run = await execs.run(name, input, out.sink, signal);
+    } catch (e) {
+      // The client left: nobody to answer, and not a server error (the exec's processes are being killed).
+      if (signal.aborted) return;
+      throw e;
+    }
     markWake(res, run.wake);
     res.json({
       stdout: out.text("stdout"),
@@ -77,8 +84,13 @@ async function streamExec(
     begin();
     if (!res.write(`${JSON.stringify(line)}\n`)) {
       return new Promise((resolve) => {
-        res.once("drain", resolve);
-        res.once("close", resolve);
+        const done = () => {
+          res.off("drain", done);
+          res.off("close", done);
+          resolve();
+        };
+        res.on("drain", done);
+        res.on("close", done);
       });
     }
   };
@@ -102,6 +114,7 @@ async function streamExec(
     await write({ exitCode: run.exitCode, timedOut: run.timedOut, truncated: false, durationMs: run.durationMs, ...(run.wake ? { wake: run.wake } : {}) });
     res.end();
   } catch (e) {
+    if (signal.aborted) return;
     if (!res.headersSent) throw e;
     const err = toHttpError(e);
     req.log?.warn({ err: e }, "exec stream failed after it began");

@@ -1,8 +1,11 @@
+import { randomUUID } from "node:crypto";
 import type { ExecInput, WakeTier } from "@clawdspace/shared";
 import type { Logger } from "pino";
+import { HttpError } from "../http/httpError.js";
 import { WORKSPACE } from "../runtime/naming.js";
 import type { ExecSpec, OutputSink, SpaceRuntime } from "../runtime/types.js";
 import type { ActivityTracker } from "./activity.js";
+import { EXEC_ID_ENV, OCI_FAILURE, classifyStartFailure, killExec } from "./execCleanup.js";
 import type { SpaceService } from "./spaceService.js";
 
 export const TIMEOUT_EXIT_CODE = 124;
@@ -17,7 +20,7 @@ export interface ExecRun {
 }
 
 /** Turns an exec request into argv: a string runs through a login shell, an array is argv as given. */
-export function buildExecSpec(input: ExecInput): ExecSpec {
+export function buildExecSpec(input: ExecInput, execId: string = randomUUID()): ExecSpec {
   let argv = typeof input.command === "string" ? ["bash", "-lc", input.command] : [...input.command];
   if (input.timeoutMs !== undefined) {
     // coreutils `timeout` signals the whole process group (TERM, then KILL 2 s later) and exits 124.
@@ -26,7 +29,7 @@ export function buildExecSpec(input: ExecInput): ExecSpec {
   return {
     argv,
     cwd: input.cwd ?? WORKSPACE,
-    env: input.env,
+    env: { ...input.env, [EXEC_ID_ENV]: execId },
     stdin: input.stdin !== undefined ? Buffer.from(input.stdin, "utf8") : undefined,
   };
 }
@@ -50,9 +53,25 @@ export class ExecService {
     signal?: AbortSignal,
     onWake?: (tier: WakeTier) => void,
   ): Promise<ExecRun> {
-    const spec = buildExecSpec(input);
+    const execId = randomUUID();
+    const spec = buildExecSpec(input, execId);
     const startedAt = Date.now();
+    // runc reports a process it could not start (missing cwd or binary) on stdout with exit 126: catch that
+    // first chunk instead of passing it off as the command's output.
+    let startFailure: string | null = null;
+    let sawOutput = false;
+    const outer = sink;
+    sink = (stream, chunk) => {
+      if (!sawOutput && stream === "stdout" && chunk.toString("utf8", 0, OCI_FAILURE.length) === OCI_FAILURE) {
+        startFailure = chunk.toString("utf8").trim();
+        sawOutput = true;
+        return;
+      }
+      sawOutput = true;
+      return outer(stream, chunk);
+    };
     const controller = new AbortController();
+    if (signal?.aborted) controller.abort(signal.reason);
     const onOuterAbort = () => controller.abort(signal?.reason);
     signal?.addEventListener("abort", onOuterAbort, { once: true });
     let backstopFired = false;
@@ -83,9 +102,12 @@ export class ExecService {
         input.timeoutMs !== undefined &&
         (backstopFired || ((exitCode === TIMEOUT_EXIT_CODE || exitCode === 137) && durationMs >= input.timeoutMs - 50));
       if (timedOut) exitCode = TIMEOUT_EXIT_CODE;
+      if (startFailure !== null) exitCode = await this.reportStartFailure(startFailure, input, outer);
+      if (backstopFired) this.cleanup(name, execId);
       this.log.debug({ space: name, exitCode, timedOut, durationMs }, "exec finished");
       return { exitCode, timedOut, durationMs, wake };
     } catch (e) {
+      if (controller.signal.aborted) this.cleanup(name, execId);
       if (backstopFired) return { exitCode: TIMEOUT_EXIT_CODE, timedOut: true, durationMs: Date.now() - startedAt, wake };
       throw e;
     } finally {
@@ -93,5 +115,22 @@ export class ExecService {
       signal?.removeEventListener("abort", onOuterAbort);
       end();
     }
+  }
+
+  /** A missing cwd is the caller's mistake (400); a missing program is exit 127 as a shell reports it. */
+  private async reportStartFailure(message: string, input: ExecInput, sink: OutputSink): Promise<number> {
+    const kind = classifyStartFailure(message);
+    if (kind === "cwd") throw new HttpError(400, "VALIDATION_FAILED", `cwd "${input.cwd ?? WORKSPACE}" does not exist in the space`, { issues: [{ path: "cwd", message: "no such directory in the space" }] });
+    const program = typeof input.command === "string" ? "bash" : input.command[0];
+    await sink("stderr", Buffer.from(kind === "not-found" ? `${program}: command not found\n` : `${message}\n`));
+    return kind === "not-found" ? 127 : 126;
+  }
+
+  /** Best effort: the exec's processes are found by their id and killed, in the background. */
+  private cleanup(name: string, execId: string): void {
+    killExec(this.runtime, name, execId).then(
+      () => this.log.info({ space: name, execId }, "killed the processes of an abandoned exec"),
+      (err) => this.log.warn({ err, space: name, execId }, "could not kill an abandoned exec"),
+    );
   }
 }

@@ -301,7 +301,8 @@ export class SpaceService {
 
   /** Holds a space awake for ttlMs (clamped to the configured maximum); 0 releases the lease. Wakes it if asleep. */
   async keepalive(name: string, ttlMs: number, maxMs: number, who: Actor = {}) {
-    const wake = await this.wake(name, "keepalive", who);
+    // Releasing a lease needs nothing running; only a real lease wakes the space.
+    const wake = ttlMs > 0 ? await this.wake(name, "keepalive", who) : (await this.runtime.inspect(name), undefined);
     const granted = Math.min(ttlMs, maxMs);
     const until = granted > 0 ? this.activity.now() + granted : null;
     if (until === null) this.state.update(name, { leaseUntil: null });

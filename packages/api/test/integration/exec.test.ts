@@ -69,8 +69,55 @@ describe.skipIf(!engineAvailable)("exec on the real engine", () => {
     expect(lines.at(-1)).toMatchObject({ exitCode: 3, timedOut: false });
   });
 
+  it("kills what an exec left running when its client goes away", async () => {
+    for (const mode of ["application/x-ndjson", "application/json"]) {
+      const ac = new AbortController();
+      const req = s
+        .fetch(`/api/spaces/${name}/exec`, {
+          method: "POST",
+          headers: { "content-type": "application/json", accept: mode },
+          body: JSON.stringify({ command: "while true; do echo tick; sleep 0.2; done & sleep 300" }),
+          signal: ac.signal,
+        })
+        .then((r) => r.body?.cancel())
+        .catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 1500));
+      ac.abort();
+      await req;
+      let left = "";
+      for (let i = 0; i < 20; i++) {
+        await new Promise((r) => setTimeout(r, 500));
+        left = (await s.client.exec(name, { command: ["sh", "-c", "ps -eo args | grep -E '^(sleep 300|bash -lc while)' || true"] })).stdout;
+        if (!left.trim()) break;
+      }
+      expect(left.trim(), mode).toBe("");
+    }
+  });
+
+  it("says plainly when the process cannot start", async () => {
+    const missing = await s.client.exec(name, { command: ["no-such-program", "x"] });
+    expect(missing).toMatchObject({ exitCode: 127, stdout: "" });
+    expect(missing.stderr).toMatch(/no-such-program: command not found/);
+    const badCwd = await s.fetch(`/api/spaces/${name}/exec`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ command: "pwd", cwd: "/no/such/dir" }),
+    });
+    expect(badCwd.status).toBe(400);
+    expect(((await badCwd.json()) as { error: string }).error).toMatch(/cwd/);
+  });
+
   it("rejects bad input with a 400", async () => {
-    for (const body of [{}, { command: "" }, { command: [] }, { command: 5 }, { command: "x", cwd: "rel" }, { command: "x", timeoutMs: 0 }]) {
+    for (const body of [
+      {},
+      { command: "" },
+      { command: [] },
+      { command: 5 },
+      { command: "x", cwd: "rel" },
+      { command: "x", timeoutMs: 0 },
+      { command: "x", env: { A: "a\u0000b" } },
+      { command: "x".repeat(200_000) },
+    ]) {
       const res = await s.fetch(`/api/spaces/${name}/exec`, {
         method: "POST",
         headers: { "content-type": "application/json" },

@@ -32,7 +32,8 @@ describe("POST /api/spaces/:name/exec: what reaches the engine", () => {
     expect(res.status).toBe(200);
     const spec = t.fake.execLog[0]!.spec;
     expect(spec.cwd).toBe("/tmp");
-    expect(spec.env).toEqual({ FOO: "bar", X_1: "" });
+    // plus the id that lets an abandoned exec's processes be found and killed
+    expect(spec.env).toEqual({ FOO: "bar", X_1: "", CLAWDSPACE_EXEC_ID: expect.stringMatching(/^[0-9a-f-]{36}$/) });
     expect(Buffer.isBuffer(spec.stdin)).toBe(true);
     expect(spec.stdin!.toString("utf8")).toBe("héllo\n");
   });
@@ -40,7 +41,7 @@ describe("POST /api/spaces/:name/exec: what reaches the engine", () => {
   it("takes env in the CLI's NAME=value list form", async () => {
     const t = await withSpace();
     await t.api.post("/api/spaces/box/exec", { command: "env", env: ["A=1", "B=x=y"] });
-    expect(t.fake.execLog[0]!.spec.env).toEqual({ A: "1", B: "x=y" });
+    expect(t.fake.execLog[0]!.spec.env).toEqual({ A: "1", B: "x=y", CLAWDSPACE_EXEC_ID: expect.any(String) });
   });
 
   it("timeoutMs wraps argv with coreutils timeout", async () => {

@@ -41,8 +41,16 @@ export const CpusSchema = z
 /** Env as an object of names to strings, or Clawdspace CLI style ["K=V", ...]. */
 export const EnvSchema = z
   .union([
-    z.record(z.string(), z.string({ error: "env values must be strings" })),
-    z.array(z.string().regex(/^[^=]+=/, { error: 'env entries must look like "NAME=value"' })),
+    z.record(
+      z.string(),
+      z.string({ error: "env values must be strings" }).refine((v) => !v.includes("\0"), { error: "env values must not contain NUL" }),
+    ),
+    z.array(
+      z
+        .string()
+        .regex(/^[^=]+=/, { error: 'env entries must look like "NAME=value"' })
+        .refine((v) => !v.includes("\0"), { error: "env entries must not contain NUL" }),
+    ),
   ])
   .transform((v) => {
     if (!Array.isArray(v)) return v;

@@ -3,13 +3,25 @@ import { EnvSchema } from "./common.js";
 import { WakeTierSchema } from "./space.js";
 
 export const MAX_EXEC_TIMEOUT_MS = 24 * 60 * 60 * 1000;
+/** Under Linux's 128 KiB limit for one argument, leaving room for multi-byte characters. */
+export const MAX_ARG_CHARS = 32 * 1024;
 
 export const ExecRequestSchema = z.object({
   command: z.union(
     [
-      z.string().min(1, { error: "command must not be empty" }).max(1_000_000),
+      // Linux caps one argument at 128 KiB; a longer script belongs in a file or on stdin.
       z
-        .array(z.string({ error: "every argv entry must be a string" }))
+        .string()
+        .min(1, { error: "command must not be empty" })
+        .max(MAX_ARG_CHARS, { error: `command must be at most ${MAX_ARG_CHARS} characters (send longer scripts on stdin)` })
+        .refine((v) => !v.includes("\0"), { error: "command must not contain NUL" }),
+      z
+        .array(
+          z
+            .string({ error: "every argv entry must be a string" })
+            .max(MAX_ARG_CHARS, { error: `each argv entry must be at most ${MAX_ARG_CHARS} characters` })
+            .refine((v) => !v.includes("\0"), { error: "argv entries must not contain NUL" }),
+        )
         .min(1, { error: "command must not be an empty array" })
         .max(10_000),
     ],

@@ -96,8 +96,15 @@ export class DockerSpaceRuntime implements SpaceRuntime {
       case 404:
         if (/no such image/i.test(msg)) return new ImageNotFoundError(msg.replace(/^no such image:\s*/i, ""));
         return on404 ? on404() : new RuntimeError(msg);
-      case 409:
-        return new ConflictError(msg, conflictReason(msg));
+      case 409: {
+        const reason = conflictReason(msg);
+        const plain: Partial<Record<ConflictReason, string>> = {
+          paused: "The space is paused",
+          "not-running": "The space is not running",
+          exists: "A container with this space's name already exists",
+        };
+        return new ConflictError(plain[reason] ?? msg, reason);
+      }
       case 400:
         return new InvalidSpecError(msg);
       default:
@@ -276,7 +283,7 @@ export class DockerSpaceRuntime implements SpaceRuntime {
 
   async pause(name: string): Promise<void> {
     await this.onContainer(name, "pause", (c) => c.pause()).catch((e) => {
-      if (e instanceof ConflictError && /already paused/i.test(e.message)) return;
+      if (e instanceof ConflictError && e.reason === "paused") return;
       throw e;
     });
   }
@@ -432,7 +439,7 @@ export class DockerSpaceRuntime implements SpaceRuntime {
 }
 
 function conflictReason(msg: string): ConflictReason {
-  if (/is paused/i.test(msg)) return "paused";
+  if (/is paused|already paused/i.test(msg)) return "paused";
   if (/is not running|is restarting|not running/i.test(msg)) return "not-running";
   if (/already in use|conflict\. the container name/i.test(msg)) return "exists";
   if (/in progress/i.test(msg)) return "in-progress";
