@@ -46,6 +46,8 @@ const MIN_MEMORY = 6 * 1024 ** 2;
 export class SpaceService {
   private readonly lock = new KeyedLock();
   private readonly creating = new Set<string>();
+  /** Results of on-demand veto probes, so polling GET /sleep does not probe (and spend CPU in) the space each time. */
+  private readonly vetoProbes = new Map<string, { veto: string | null; at: number }>();
   private readonly runtime: SpaceRuntime;
   private readonly activity: ActivityTracker;
   private readonly state: SpaceStateStore;
@@ -321,17 +323,21 @@ export class SpaceService {
     const blockedBy = [...decision.blockedBy] as Array<{ reason: string; until?: number; percent?: number }>;
     let wouldPauseNow = false;
     if (decision.action === "check") {
-      let cpu = await this.cpu.measure(name);
-      if (!cpu) {
-        await new Promise((r) => setTimeout(r, 1000));
-        cpu = await this.cpu.measure(name);
+      // Reuse what the worker just learnt; measure apart from its window so looking is never taken for activity.
+      const now = this.activity.now();
+      const fresh = (at: number | undefined) => at !== undefined && now - at <= this.opts.sleep.checkValidMs;
+      const latest = this.cpu.latest(name);
+      const cpu = latest && fresh(latest.at) ? latest : await this.cpu.measureApart(name, 1000);
+      const probed = this.vetoProbes.get(name);
+      let veto = probed && fresh(probed.at) ? probed.veto : undefined;
+      if (veto === undefined) {
+        veto = await checkVeto(this.runtime, name);
+        this.vetoProbes.set(name, { veto, at: this.activity.now() });
+        await this.cpu.rebase(name);
       }
-      const veto = await checkVeto(this.runtime, name);
-      await this.cpu.rebase(name);
       if (cpu?.busy && !blockedBy.some((b) => b.reason === "cpu")) blockedBy.push({ reason: "cpu", percent: cpu.percent });
       if (veto && !blockedBy.some((b) => b.reason === veto)) blockedBy.push({ reason: veto });
-      // Without a CPU verdict the worker would wait for one, so neither can we promise a pause.
-      wouldPauseNow = blockedBy.length === 0 && cpu !== undefined;
+      wouldPauseNow = blockedBy.length === 0;
     }
     const last = this.activity.lastActivity(name);
     const iso = (t: number | null | undefined) => (t === null || t === undefined ? null : new Date(t).toISOString());

@@ -62,13 +62,30 @@ describe("GET /api/spaces/:name/sleep", () => {
 
   it("an idle space with a busy CPU would not pause, and says cpu", async () => {
     const { t, advance, sleepInfo } = await setup();
-    advance(IDLE - 5 * SEC);
-    await t.deps.worker.tick(); // opens the CPU window
-    advance(10 * SEC);
-    t.fake.cpuNs.set("a", 10 * SEC * 1e6 * 0.5);
-    const body = await sleepInfo();
+    advance(IDLE + 5 * SEC);
+    // the route measures over a real second of its own: make the space burn half a core meanwhile
+    let used = 0;
+    const burn = setInterval(() => {
+      used += 50e6;
+      t.fake.cpuNs.set("a", used);
+    }, 100);
+    const body = await sleepInfo().finally(() => clearInterval(burn));
     expect(body.wouldPauseNow).toBe(false);
-    expect(body.blockedBy).toEqual([{ reason: "cpu", percent: 50 }]);
+    expect(body.blockedBy).toHaveLength(1);
+    expect(body.blockedBy[0].reason).toBe("cpu");
+    expect(body.blockedBy[0].percent).toBeGreaterThan(20);
+  });
+
+  it("polling an idle space's explanation probes it once, and looking is not activity", async () => {
+    const { t, advance, sleepInfo } = await setup();
+    advance(IDLE + SEC);
+    await t.deps.worker.tick(); // gives the worker's CPU window a start
+    advance(SEC);
+    const before = (await sleepInfo()).lastActivity;
+    for (let i = 0; i < 3; i++) await sleepInfo();
+    const probes = t.fake.execLog.filter((e) => e.spec.argv[0] === "sh" && e.spec.argv.join(" ").includes("index.lock"));
+    expect(probes).toHaveLength(1);
+    expect((await sleepInfo()).lastActivity).toEqual(before);
   });
 
   it("a leased space: blockedBy lease with its until, no pauseAt", async () => {

@@ -46,6 +46,16 @@ export class CpuMonitor {
     return verdict;
   }
 
+  /** A verdict over a window of its own (for an on-demand explanation), leaving the worker's window alone. */
+  async measureApart(space: string, windowMs: number): Promise<CpuVerdict> {
+    const before = await this.runtime.cpuUsage(space);
+    const t0 = Date.now();
+    await new Promise((r) => setTimeout(r, windowMs));
+    const after = await this.runtime.cpuUsage(space);
+    const percent = ((after - before) / 1e6 / Math.max(1, Date.now() - t0)) * 100;
+    return { busy: percent > this.thresholdPct, percent: Math.round(percent * 10) / 10, at: this.clock() };
+  }
+
   /** Starts a new window from now, so CPU we spent inside the space (a veto probe) is not taken for its own work. */
   async rebase(space: string): Promise<void> {
     this.samples.set(space, { usageNs: await this.runtime.cpuUsage(space), at: this.clock() });
