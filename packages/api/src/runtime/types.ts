@@ -33,6 +33,8 @@ export interface ContainerSpec {
   labels: Record<string, string>;
   volumeName: string;
   gpu: boolean;
+  /** "none" cuts the space off entirely; egress rules for the other modes are applied by the network policy. */
+  network: "none" | "internet" | "lan";
 }
 
 export interface VolumeInfo {

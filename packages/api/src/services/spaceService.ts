@@ -12,6 +12,7 @@ import type { CpuMonitor } from "./sleep/cpuMonitor.js";
 import { decideSleep, type SleepDecision, type SleepPolicy } from "./sleep/decide.js";
 import { checkVeto } from "./sleep/veto.js";
 import type { SpaceStateStore } from "./spaceState.js";
+import { BUILTIN_TEMPLATES } from "./builtinTemplates.js";
 import { toSpaceView } from "./spaceView.js";
 
 export interface SpaceServiceOptions {
@@ -106,8 +107,17 @@ export class SpaceService {
 
   private async createLocked(input: CreateSpaceInput, who: Actor): Promise<Space> {
     const { name } = input;
-    const memory = input.memory ?? this.opts.defaultMemory;
-    const cpus = input.cpus ?? this.opts.defaultCpus;
+    const templateName = input.template ?? "default";
+    const template = BUILTIN_TEMPLATES[templateName];
+    if (!template) {
+      throw new HttpError(400, "VALIDATION_FAILED", `Invalid request body: template: no template named "${templateName}"`, {
+        issues: [{ path: "template", message: `known templates: ${Object.keys(BUILTIN_TEMPLATES).join(", ")}` }],
+      });
+    }
+    // Request fields override the template; the server's defaults fill what neither says.
+    const memory = input.memory ?? (input.template ? template.memory : undefined) ?? this.opts.defaultMemory;
+    const cpus = input.cpus ?? (input.template ? template.cpus : undefined) ?? this.opts.defaultCpus;
+    const gpu = input.gpu ?? template.gpu ?? false;
     await this.checkLimits(memory, cpus);
 
     const volumeName = volumeNameOf(name);
@@ -118,10 +128,11 @@ export class SpaceService {
       [LABEL.volume]: volumeName,
       [LABEL.memory]: String(memory),
       [LABEL.cpus]: String(cpus),
-      [LABEL.gpu]: String(input.gpu ?? false),
+      [LABEL.gpu]: String(gpu),
       [LABEL.node]: this.opts.node,
+      [LABEL.template]: templateName,
+      [LABEL.network]: template.network,
     };
-    if (input.template) labels[LABEL.template] = input.template;
 
     const existing = await this.runtime.inspectVolume(volumeName);
     if (existing && existing.labels[LABEL.kind] !== VOLUME_KIND) {
@@ -139,7 +150,8 @@ export class SpaceService {
       env: input.env ?? {},
       labels,
       volumeName,
-      gpu: input.gpu ?? false,
+      gpu,
+      network: template.network,
     };
 
     let id: string;

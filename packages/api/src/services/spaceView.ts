@@ -31,7 +31,7 @@ export function toSpaceView(r: SpaceRecord, ctx: ViewContext): Space {
     volume: r.volume,
     template: r.labels[LABEL.template] ?? null,
     gpu: r.labels[LABEL.gpu] === "true",
-    network: r.labels[LABEL.network] ?? "default",
+    network: r.labels[LABEL.network] ?? "internet",
     runtime: r.labels["clawdspace.runtime"] ?? "runc",
     node: r.labels[LABEL.node] ?? ctx.node,
     activity: { lastAt: iso(lastAt), lastSource: ctx.activity?.source ?? null },

@@ -38,4 +38,16 @@ describe.skipIf(!engineAvailable)("what a space may do", () => {
     expect((await sh("touch /workspace/ok && echo yes")).stdout.trim()).toBe("yes");
     expect((await sh("findmnt -no FSTYPE /tmp || awk '$2==\"/tmp\"{print $3}' /proc/mounts")).stdout.trim()).toBe("tmpfs");
   });
+
+  it("an offline space has no network interface but loopback", async () => {
+    const off = spaceName("off");
+    await s.client.createSpace({ name: off, memory: "128m", template: "offline" });
+    try {
+      const links = (await s.client.exec(off, { command: "ls /sys/class/net" })).stdout.split(/\s+/).filter(Boolean);
+      expect(links).toEqual(["lo"]);
+      expect((await s.client.getSpace(off)).network).toBe("none");
+    } finally {
+      await s.client.deleteSpace(off, { removeVolume: true });
+    }
+  });
 });

@@ -24,6 +24,7 @@ describe("CpuMonitor with the fake runtime", () => {
       labels: {},
       volumeName: "clawdspace-vol-s",
       gpu: false,
+      network: "internet",
     });
     await fake.start("s");
     fake.cpuNs.set("s", 5e9);

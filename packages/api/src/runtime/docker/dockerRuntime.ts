@@ -255,6 +255,7 @@ export class DockerSpaceRuntime implements SpaceRuntime {
           Tmpfs: { "/tmp": `rw,nosuid,nodev,exec,size=${spec.tmpfsBytes}` },
           RestartPolicy: { Name: "unless-stopped" },
           Init: true,
+          NetworkMode: spec.network === "none" ? "none" : undefined,
           DeviceRequests: spec.gpu ? [{ Driver: "", Count: -1, Capabilities: [["gpu"]] }] : undefined,
         },
       }),

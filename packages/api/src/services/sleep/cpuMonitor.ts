@@ -53,7 +53,10 @@ export class CpuMonitor {
     await new Promise((r) => setTimeout(r, windowMs));
     const after = await this.runtime.cpuUsage(space);
     const percent = ((after - before) / 1e6 / Math.max(1, Date.now() - t0)) * 100;
-    return { busy: percent > this.thresholdPct, percent: Math.round(percent * 10) / 10, at: this.clock() };
+    const verdict = { busy: percent > this.thresholdPct, percent: Math.round(percent * 10) / 10, at: this.clock() };
+    // A real measurement: later explanations (and the worker) may use it while it is fresh.
+    this.verdicts.set(space, verdict);
+    return verdict;
   }
 
   /** Starts a new window from now, so CPU we spent inside the space (a veto probe) is not taken for its own work. */
