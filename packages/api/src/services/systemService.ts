@@ -44,7 +44,8 @@ export class SystemService {
             total: formatBytes(disk.total),
             used: formatBytes(disk.used),
             available: formatBytes(disk.available),
-            percentage: pct(disk.used, disk.total),
+            // as df counts it: blocks reserved for root are neither used nor available to us
+            percentage: pct(disk.used, disk.used + disk.available),
           }
         : null,
       uptime: os.uptime(),

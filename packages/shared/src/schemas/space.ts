@@ -58,7 +58,10 @@ export const LifecycleAnswerSchema = MessageSchema.extend({ wake: WakeTierSchema
 
 export const DeleteSpaceQuerySchema = z.object({
   removeVolume: z
-    .enum(["true", "false", "1", "0", ""], { error: "removeVolume must be true or false" })
+    .preprocess(
+      (v) => (typeof v === "string" ? v.trim().toLowerCase() : v),
+      z.enum(["true", "false", "1", "0", ""], { error: "removeVolume must be true or false" }),
+    )
     .optional()
     .transform((v) => v === "true" || v === "1"),
 });
