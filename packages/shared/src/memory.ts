@@ -38,14 +38,3 @@ export function formatBytes(bytes: number): string {
   }
   return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
 }
-
-/** Docker-style short form for a byte count: 2147483648 -> "2g". */
-export function formatMemoryShort(bytes: number): string {
-  for (const [unit, size] of [["t", 1024 ** 4], ["g", 1024 ** 3], ["m", 1024 ** 2], ["k", 1024]] as const) {
-    if (bytes >= size) {
-      const v = bytes / size;
-      return `${Number.isInteger(v) ? v : v.toFixed(1)}${unit}`;
-    }
-  }
-  return `${bytes}b`;
-}

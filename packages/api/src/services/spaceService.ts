@@ -1,7 +1,7 @@
 import type { CreateSpaceInput, Space, WakeTier } from "@clawdspace/shared";
 import type { Logger } from "pino";
 import { HttpError } from "../http/httpError.js";
-import { ConflictError, SpaceNotFoundError } from "../runtime/errors.js";
+import { ConflictError } from "../runtime/errors.js";
 import { LABEL, SPACE_KIND, VOLUME_KIND, volumeNameOf } from "../runtime/naming.js";
 import type { SpaceRecord, SpaceRuntime } from "../runtime/types.js";
 import { KeyedLock } from "../util/keyedLock.js";
@@ -366,15 +366,5 @@ export class SpaceService {
 
   async stats(name: string) {
     return this.runtime.stats(name);
-  }
-
-  async exists(name: string): Promise<boolean> {
-    try {
-      await this.runtime.inspect(name);
-      return true;
-    } catch (e) {
-      if (e instanceof SpaceNotFoundError) return false;
-      throw e;
-    }
   }
 }

@@ -264,10 +264,15 @@ export class DockerSpaceRuntime implements SpaceRuntime {
     return { id: container.id };
   }
 
+  /** The container id of a space whose labels we verified (an inspect the first time). */
+  private async idOf(name: string): Promise<string> {
+    return this.ids.get(name) ?? (await this.inspect(name)).id;
+  }
+
   /** Runs an op against the verified container id, re-resolving once if the cached id went stale. */
   private async onContainer<T>(name: string, op: string, fn: (c: Docker.Container) => Promise<T>): Promise<T> {
     const cached = this.ids.get(name);
-    const id = cached ?? (await this.inspect(name)).id;
+    const id = await this.idOf(name);
     try {
       return await this.call(op, () => fn(this.docker.getContainer(id)), () => new SpaceNotFoundError(name));
     } catch (e) {
@@ -372,7 +377,7 @@ export class DockerSpaceRuntime implements SpaceRuntime {
   }
 
   async cpuUsage(name: string): Promise<number> {
-    const id = this.ids.get(name) ?? (await this.inspect(name)).id;
+    const id = await this.idOf(name);
     const fromFile = await this.cgroups?.read(id);
     if (fromFile !== null && fromFile !== undefined) {
       this.calls.cgroupRead = (this.calls.cgroupRead ?? 0) + 1;
