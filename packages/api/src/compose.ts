@@ -54,6 +54,7 @@ export function composeDeps(
   // A window far longer than a tick would average a burst away; but it must outlast a busy tick
   // (many spaces checked 8 at a time, each with a veto probe), or the spaces checked last never get a verdict.
   const cpu = new CpuMonitor(runtime, clock, cfg.sleep.cpuThresholdPct, Math.max(10 * cfg.sleep.checkMs, 60_000));
+  const node = cfg.node ?? os.hostname();
   const policy = {
     idleTimeoutMs: cfg.sleep.idleTimeoutMs,
     hibernateAfterMs: cfg.sleep.hibernateAfterMs,
@@ -66,7 +67,7 @@ export function composeDeps(
       defaultMemory: cfg.defaultMemory,
       defaultCpus: cfg.defaultCpus,
       pidsLimit: cfg.pidsLimit,
-      node: cfg.node ?? os.hostname(),
+      node,
       extraLabels: cfg.extraLabels,
       sleep: policy,
     },
@@ -77,7 +78,7 @@ export function composeDeps(
     auth: cfg.authDisabled ? openAuthenticator : keyAuthenticator([{ name: "default", key: apiKey! }]),
     spaces,
     execs: new ExecService(runtime, spaces, activity, logger),
-    system: new SystemService(runtime, cfg.dataDir),
+    system: new SystemService(runtime, cfg.dataDir, node),
     audit,
     keepaliveMaxMs: cfg.sleep.keepaliveMaxMs,
     version: VERSION,

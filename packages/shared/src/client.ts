@@ -3,6 +3,9 @@ import type { ExecRequest, ExecResult, ExecStreamLine } from "./schemas/exec.js"
 import type { CreateSpaceRequest, Space, WakeTier } from "./schemas/space.js";
 import type { Capabilities, SpaceStats, SystemInfo } from "./schemas/system.js";
 
+// Re-exported as types only: importing "@clawdspace/shared/client" loads no schema code (a faster CLI start).
+export type { CreateSpaceRequest, ExecRequest, ExecResult, ExecStreamLine, Space, Capabilities, SpaceStats, SystemInfo, WakeTier };
+
 export interface ClientOptions {
   /** Server root, e.g. http://localhost:7777 (with or without a trailing /api). */
   baseUrl: string;
@@ -21,6 +24,18 @@ export class ClawdspaceApiError extends Error {
     super(message);
     this.name = "ClawdspaceApiError";
   }
+}
+
+export interface NodeInfo {
+  name: string;
+  url: string;
+  status: "online" | "offline";
+  latencyMs: number | null;
+  capabilities?: Capabilities;
+}
+export interface NodeList {
+  nodes: NodeInfo[];
+  lastUpdatedAt: string;
 }
 
 export interface LifecycleAnswer {
@@ -71,6 +86,13 @@ export class ClawdspaceClient {
   }
   async stats(name: string): Promise<SpaceStats> {
     return (await this.json<{ stats: SpaceStats }>("GET", `/api/spaces/${enc(name)}/stats`)).stats;
+  }
+
+  keepalive(name: string, ttlMs: number) {
+    return this.json<{ until: string | null; wake?: WakeTier }>("POST", `/api/spaces/${enc(name)}/keepalive`, { ttlMs });
+  }
+  nodes() {
+    return this.json<NodeList>("GET", "/api/nodes");
   }
 
   /** Streams an exec as NDJSON lines; the last line carries the exit code (or an error). */

@@ -10,7 +10,27 @@ export class SystemService {
   constructor(
     private readonly runtime: SpaceRuntime,
     private readonly diskPath: string,
+    private readonly nodeName: string = os.hostname(),
   ) {}
+
+  /** This node alone until several join; an engine that does not answer makes it offline, not an error. */
+  async nodes(selfUrl: string) {
+    const started = performance.now();
+    let capabilities: Capabilities | undefined;
+    try {
+      capabilities = await this.capabilities();
+    } catch {
+      capabilities = undefined;
+    }
+    const node = {
+      name: this.nodeName,
+      url: selfUrl,
+      status: capabilities ? ("online" as const) : ("offline" as const),
+      latencyMs: capabilities ? Math.round(performance.now() - started) : null,
+      ...(capabilities ? { capabilities } : {}),
+    };
+    return { nodes: [node], lastUpdatedAt: new Date().toISOString() };
+  }
 
   async capabilities(): Promise<Capabilities> {
     const engine = await this.runtime.engineInfo();
