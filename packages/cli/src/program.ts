@@ -45,6 +45,10 @@ export function buildProgram(): Command {
     .option("--key <key>", "API key (default: CLAWDSPACE_KEY, then ~/.clawdspace); prefer the environment, argv is visible to other users")
     .enablePositionalOptions()
     .showSuggestionAfterError()
+    // Set before the subcommands are added, so they inherit it: usage errors are thrown to bin/, which
+    // prints them in the one-line format every other error uses.
+    .exitOverride()
+    .configureOutput({ outputError: () => undefined })
     .addHelpText(
       "after",
       "\nExit codes: 0 ok, 1 refused by the server, 64 usage, 66 not found, 69 server unreachable, 77 key refused;\nexec exits with the command's own code (124 on timeout). Docs: docs/CLI.md",

@@ -13,10 +13,6 @@ for (const stream of [process.stdout, process.stderr]) {
 }
 
 const program = buildProgram();
-program.exitOverride().configureOutput({
-  // Usage errors are printed by us, in the one-line format every other error uses.
-  outputError: () => undefined,
-});
 
 try {
   await program.parseAsync(process.argv);
