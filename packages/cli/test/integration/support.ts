@@ -7,6 +7,14 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { inject } from "vitest";
 
+// Provided by the API's global setup (../api/test/integration/globalSetup.ts), which this tier reuses.
+declare module "vitest" {
+  export interface ProvidedContext {
+    engine: boolean;
+    runId: string;
+  }
+}
+
 export const engineAvailable = inject("engine");
 export const runId = inject("runId");
 const RUN_LABEL = "clawdspace.test-run";
@@ -14,7 +22,7 @@ const RUN_LABEL = "clawdspace.test-run";
 export const CLI = fileURLToPath(new URL("../../dist/bin/clawdspace.js", import.meta.url));
 const SERVER = fileURLToPath(new URL("../../../api/dist/bin/server.js", import.meta.url));
 
-for (const [what, path] of [["CLI", CLI], ["server", SERVER]]) {
+for (const [what, path] of [["CLI", CLI], ["server", SERVER]] as const) {
   if (!existsSync(path)) throw new Error(`the ${what} is not built (${path} is missing): run npm run build first`);
 }
 
