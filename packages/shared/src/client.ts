@@ -127,16 +127,27 @@ export class ClawdspaceClient {
     method: string,
     path: string,
     body?: unknown,
-    opts: { accept?: string; signal?: AbortSignal; headers?: Record<string, string> } = {},
+    opts: {
+      accept?: string;
+      signal?: AbortSignal;
+      headers?: Record<string, string>;
+      /** bytes or a stream sent as they are (a tar, a file), with this content type */
+      raw?: { body: BodyInit; contentType: string };
+    } = {},
   ): Promise<Response> {
     const headers: Record<string, string> = { accept: opts.accept ?? "application/json", ...opts.headers };
     if (this.opts.key) headers.authorization = `Bearer ${this.opts.key}`;
-    let payload: string | undefined;
-    if (body !== undefined) {
+    let payload: BodyInit | undefined;
+    if (opts.raw) {
+      headers["content-type"] = opts.raw.contentType;
+      payload = opts.raw.body;
+    } else if (body !== undefined) {
       headers["content-type"] = "application/json";
       payload = JSON.stringify(body);
     }
-    const res = await this.doFetch(this.root + path, { method, headers, body: payload, signal: opts.signal });
+    // duplex: a streamed body needs it (fetch in Node); harmless for others.
+    const init = { method, headers, body: payload, signal: opts.signal, duplex: "half" } as RequestInit;
+    const res = await this.doFetch(this.root + path, init);
     if (!res.ok) throw await toApiError(res);
     return res;
   }
