@@ -6,6 +6,7 @@ import { promisify } from "node:util";
 import { DockerSpaceRuntime, composeDeps, createApp, loadConfig, openDb } from "@clawdspace/api";
 import Docker from "dockerode";
 import { pino } from "pino";
+import { benchCli } from "./cliBench.js";
 import { benchSleepWorker, printTickCosts } from "./sleepBench.js";
 import { printTable, summarize, timed, type Row } from "./stats.js";
 
@@ -133,6 +134,16 @@ async function benchExec(): Promise<Row[]> {
   ];
 }
 
+async function benchCliSection(): Promise<Row[]> {
+  const name = `b${runId}-cli`;
+  await api("POST", "/api/spaces", { name, memory: "256m" });
+  try {
+    return await benchCli(base, key, name, api, Number(process.env.BENCH_CLI_ITERATIONS ?? 20));
+  } finally {
+    await cleanup();
+  }
+}
+
 async function benchList(): Promise<Row[]> {
   const rows: Row[] = [];
   let made = 0;
@@ -166,10 +177,15 @@ async function benchList(): Promise<Row[]> {
 try {
   await runtime.ping();
   if (!(await runtime.imageExists(cfg.image))) throw new Error(`image ${cfg.image} is missing: run npm run image first`);
+  if (process.env.BENCH_ONLY === "cli") {
+    printTable("cli", await benchCliSection());
+    process.exit(0);
+  }
   console.log(`Clawdspace benchmark (run ${runId}); engine ${(await runtime.engineInfo()).version}; image ${cfg.image}`);
   printTable("create", [await benchCreate()]);
   printTable("exec", await benchExec());
   printTable("list", await benchList());
+  printTable("cli", await benchCliSection());
   const sleepers = Number(process.env.BENCH_SLEEP_SPACES ?? 100);
   const names = Array.from({ length: sleepers }, (_, i) => `b${runId}-s${i}`);
   for (let i = 0; i < names.length; i += 8) {

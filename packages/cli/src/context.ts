@@ -1,4 +1,5 @@
 import { ClawdspaceClient } from "@clawdspace/shared/client";
+import { nodeFetch } from "./http/nodeFetch.js";
 import { resolveSettings, type Settings } from "./config.js";
 import { colourEnabled } from "./output.js";
 
@@ -27,7 +28,7 @@ export function createContext(opts: GlobalOptions): Context {
     process.stderr.write(`clawdspace: ${settings.configPath} was readable by other users; its mode is now 0600\n`);
   }
   return {
-    client: new ClawdspaceClient({ baseUrl: settings.url, key: settings.key }),
+    client: new ClawdspaceClient({ baseUrl: settings.url, key: settings.key, fetch: nodeFetch }),
     settings,
     json: Boolean(opts.json),
     colour: colourEnabled(process.stdout),

@@ -16,6 +16,9 @@ const program = buildProgram();
 
 try {
   await program.parseAsync(process.argv);
+  // Done: leave now rather than wait for idle keep-alive sockets and timers to wind down.
+  // (stdout and stderr writes to pipes, files and terminals are synchronous on POSIX.)
+  process.exit();
 } catch (e) {
   if (e instanceof CommanderError) {
     if (e.code === "commander.helpDisplayed" || e.code === "commander.version") process.exit(0);
@@ -27,4 +30,5 @@ try {
   process.stderr.write(`clawdspace: ${err.message} (${err.code})\n`);
   process.exitCode = err.exitCode;
 }
+
 

@@ -1,4 +1,5 @@
 import { ClawdspaceClient } from "@clawdspace/shared/client";
+import { nodeFetch } from "../http/nodeFetch.js";
 import { normalizeUrl, writeConfigFile } from "../config.js";
 import type { Context } from "../context.js";
 import { toCliError, usageError } from "../errors.js";
@@ -50,7 +51,7 @@ export async function run(ctx: Context, [url, key]: string[], opts: { check?: bo
   let version: string | undefined;
   let problem: ReturnType<typeof toCliError> | undefined;
   if (opts.check !== false) {
-    const client = new ClawdspaceClient({ baseUrl: normalized, key: theKey });
+    const client = new ClawdspaceClient({ baseUrl: normalized, key: theKey, fetch: nodeFetch });
     try {
       version = (await client.health()).version;
       await client.capabilities(); // needs the key: proves it is accepted
