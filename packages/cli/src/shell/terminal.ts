@@ -140,6 +140,8 @@ export function runTerminal(o: TerminalOptions): Promise<TerminalEnd> {
           ending = "exited";
           o.notice(`[shell exited${msg.exitCode !== undefined ? ` with code ${msg.exitCode}` : ""}]`);
         } else if (msg.state === "gap") {
+          // The server's cursor jumped over what it no longer has; ours follows, or a reattach would ask for it again.
+          offset += msg.missed ?? 0;
           o.notice(`[${msg.missed ?? "some"} bytes of output were lost: they fell out of the server's replay buffer]`);
         } else o.notice(`[${STATUS_TEXT[msg.state] ?? msg.state}]`);
       } else if (msg.type === "error") {

@@ -174,7 +174,7 @@ describe("the terminal client", () => {
     expect(fake.upgrades[0]!.url).toBe("/api/spaces/dev/terminal?session=sess-2&since=436");
     expect(t.notices.join("\n")).toMatch(/64 bytes of output were lost/);
     expect(t.notices).toContain("[shell exited]");
-    expect(end).toEqual({ reason: "exited", session: "sess-2", offset: 500 });
+    expect(end).toEqual({ reason: "exited", session: "sess-2", offset: 500 + 64 });
   });
 
   it("a connection dropped by the server is 'lost', so the caller can reconnect from the cursor", async () => {
