@@ -13,6 +13,7 @@ export interface SessionOptions {
   bufferBytes: number;
   /** Above this many bytes queued on a socket, stop sending to it; it catches up from its cursor. */
   socketHighWaterBytes: number;
+  clock: () => number;
 }
 
 /** What the session needs from its owner: kept narrow so the session stays a plain object to test. */
@@ -81,7 +82,7 @@ export class TerminalSession {
     const whole = this.output.push(chunk);
     if (whole.length === 0) return;
     this.ring.append(whole);
-    this.lastOutputAt = Date.now();
+    this.lastOutputAt = this.opts.clock();
     this.hooks.onOutput(this);
     for (const v of this.viewers) this.pump(v);
   }
@@ -108,7 +109,7 @@ export class TerminalSession {
     if (v.mode === "view" || this.ended) return false;
     const whole = v.input.push(data);
     if (whole.length === 0) return true;
-    this.lastInputAt = Date.now();
+    this.lastInputAt = this.opts.clock();
     this.proc?.write(whole);
     this.hooks.onInput(this, v);
     return true;

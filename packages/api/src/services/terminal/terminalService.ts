@@ -110,7 +110,7 @@ export class TerminalService {
   private async start(space: string, size: { cols: number; rows: number }, who: Required<Actor>): Promise<TerminalSession> {
     const session: TerminalSession = new TerminalSession(
       space,
-      { bufferBytes: this.opts.bufferBytes, socketHighWaterBytes: this.opts.socketHighWaterBytes },
+      { bufferBytes: this.opts.bufferBytes, socketHighWaterBytes: this.opts.socketHighWaterBytes, clock: () => this.activity.now() },
       {
         onInput: (s, v) => this.onInput(s, v),
         onOutput: (s) => this.onOutput(s),
