@@ -217,3 +217,16 @@ describe("terminal sessions (fake runtime)", () => {
     expect(types).toHaveLength(2);
   });
 });
+
+describe("terminal: keystrokes sent before the session message", () => {
+  it("are kept and reach the shell", async () => {
+    const h = await harness();
+    const WebSocket = (await import("ws")).default;
+    const ws = new WebSocket(h.ws("/api/spaces/box/terminal"), { headers: bearer });
+    await new Promise((r) => ws.once("open", r));
+    ws.send(Buffer.from("early"), { binary: true });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(h.fake.ttys[0]!.input.map(String).join("")).toBe("early");
+    ws.close();
+  });
+});

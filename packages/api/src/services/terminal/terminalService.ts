@@ -80,6 +80,10 @@ export class TerminalService {
 
   /** Serves an upgraded socket: attaches it to the session it names, or starts a shell for it. */
   async open(ws: WebSocket, space: string, q: TerminalQuery, who: Required<Actor>, wake?: WakeTier): Promise<void> {
+    // Keystrokes sent right after the handshake arrive while the shell is still starting: keep them.
+    const early: Array<[RawData, boolean]> = [];
+    const hold = (data: RawData, isBinary: boolean) => void early.push([data, isBinary]);
+    ws.on("message", hold);
     let session = q.session ? this.get(space, q.session) : undefined;
     let created = false;
     if (!session) {
@@ -102,9 +106,12 @@ export class TerminalService {
     this.audit.append({ ...who, space, type: "terminal.open", meta: { session: session.id, mode: q.mode, created } });
     this.log.info({ space, session: session.id, mode: q.mode, created }, "terminal attached");
     const s = session;
+    ws.off("message", hold);
     ws.on("message", (data, isBinary) => this.onMessage(s, viewer, data, isBinary));
     ws.on("close", () => s.detach(viewer, "socket closed"));
     ws.on("error", () => s.detach(viewer, "socket error"));
+    for (const [data, isBinary] of early) this.onMessage(s, viewer, data, isBinary);
+    if (ws.readyState !== ws.OPEN) s.detach(viewer, "socket closed");
   }
 
   private async start(space: string, size: { cols: number; rows: number }, who: Required<Actor>): Promise<TerminalSession> {
