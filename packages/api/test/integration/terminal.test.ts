@@ -119,6 +119,14 @@ describe.skipIf(!engineAvailable)("terminal over WebSocket on the real engine", 
     await t.waitStatus("running");
     t.type("echo AFTER_$((2+2))\r");
     await t.waitText(/AFTER_4\r\n/);
+    // Typing into a paused space wakes it, and the keystrokes are not lost.
+    await s.client.pauseSpace(name);
+    await t.waitStatus("paused");
+    const n = t.messages.filter((m) => m.state === "running").length;
+    t.type("echo TYPED_WHILE_PAUSED_$((1+2))\r");
+    await t.until(() => t.messages.filter((m) => m.state === "running").length > n, 30_000, "running again");
+    await t.waitText(/TYPED_WHILE_PAUSED_3\r\n/);
+    expect((await s.client.getSpace(name)).status).toBe("running");
     await t.close();
   });
 
@@ -163,5 +171,22 @@ describe.skipIf(!engineAvailable)("terminal over WebSocket on the real engine", 
     const events = s.deps.audit.query({ space: name, limit: 500 }).filter((e) => (e.meta as { session?: string } | undefined)?.session === id);
     expect(events.map((e) => e.type)).toEqual(["terminal.open", "terminal.close"]);
     expect(events[0]!.actor).toBe("default");
+  });
+
+  it("tells viewers the space hibernated, ends the session, and a new connection wakes it cold", async () => {
+    const t = track(await open());
+    t.type("echo ALIVE_$((1+1))\r");
+    await t.waitText(/ALIVE_2\r\n/);
+    expect(await s.deps.spaces.pauseIdle(name, Date.now() + 60_000, { test: true })).toBe(true);
+    await t.waitStatus("sleeping");
+    expect(await s.deps.spaces.hibernate(name, { test: true })).toBe(true);
+    await t.waitStatus("hibernated");
+    await t.waitStatus("exited", 60_000);
+    await t.until(() => t.closed, 10_000, "close");
+    const again = track(await open());
+    expect(again.session()).toMatchObject({ wake: "cold", created: true });
+    again.type("echo COLD_$((2+2))\r");
+    await again.waitText(/COLD_4\r\n/);
+    await again.close();
   });
 });
