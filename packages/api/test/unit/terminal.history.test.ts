@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { completeLines, parseHistory } from "../../src/services/terminal/historyParser.js";
+import { completeLines, parsableChunk, parseHistory } from "../../src/services/terminal/historyParser.js";
 
 describe("bash history parser", () => {
   it("takes each command's time from the #<epoch> line before it", () => {
@@ -38,5 +38,17 @@ describe("bash history parser", () => {
   it("reads only complete lines", () => {
     expect(completeLines(Buffer.from("a\nb\nhalf")).toString()).toBe("a\nb\n");
     expect(completeLines(Buffer.from("half")).length).toBe(0);
+  });
+
+  it("never parses a timestamp apart from its command", () => {
+    const b = (s: string) => Buffer.from(s);
+    // more is left to read: the last entry may go on, so it waits
+    expect(parsableChunk(b("#1\na\n#2\nb\n#3\nc"), false).toString()).toBe("#1\na\n#2\nb\n");
+    // at the end of the file the last entry is complete, unless it is a bare timestamp
+    expect(parsableChunk(b("#1\na\n#2\nb\n"), true).toString()).toBe("#1\na\n#2\nb\n");
+    expect(parsableChunk(b("#1\na\n#2\n"), true).toString()).toBe("#1\na\n");
+    // one entry bigger than a read is taken rather than never
+    expect(parsableChunk(b("#1\nlong\nlong\n"), false).toString()).toBe("#1\nlong\nlong\n");
+    expect(parsableChunk(b("x\ny\n"), false).toString()).toBe("x\ny\n");
   });
 });

@@ -46,3 +46,26 @@ export function completeLines(buf: Buffer): Buffer {
   const nl = buf.lastIndexOf(0x0a);
   return nl < 0 ? buf.subarray(0, 0) : buf.subarray(0, nl + 1);
 }
+
+/**
+ * The part of a read that can be parsed now: complete lines, minus a last entry that
+ * may go on past what was read (or a timestamp whose command is not written yet), so
+ * no command is ever split from its timestamp across two reads.
+ */
+export function parsableChunk(buf: Buffer, atEof: boolean): Buffer {
+  const complete = completeLines(buf);
+  let pos = 0;
+  let lastTs = -1;
+  let lastIsTimestamp = false;
+  while (pos < complete.length) {
+    const nl = complete.indexOf(0x0a, pos);
+    const line = complete.subarray(pos, nl).toString("utf8").replace(/\r$/, "");
+    lastIsTimestamp = TIMESTAMP.test(line);
+    if (lastIsTimestamp) lastTs = pos;
+    pos = nl + 1;
+  }
+  if (lastTs < 0) return complete;
+  if (atEof) return lastIsTimestamp ? complete.subarray(0, lastTs) : complete;
+  // One entry larger than a whole read is taken as it is rather than never.
+  return lastTs > 0 ? complete.subarray(0, lastTs) : complete;
+}

@@ -4,7 +4,7 @@ import type { SpaceRuntime } from "../../runtime/types.js";
 import type { AuditLog } from "../../store/auditLog.js";
 import type { HistoryCursorRepo } from "../../store/historyCursorRepo.js";
 import type { SpaceEvents } from "../spaceEvents.js";
-import { completeLines, parseHistory } from "./historyParser.js";
+import { parseHistory, parsableChunk } from "./historyParser.js";
 
 export const HISTORY_FILE = "/workspace/.bash_history";
 
@@ -120,7 +120,8 @@ export class HistoryReader {
     const nl = out.indexOf(0x0a);
     if (nl < 0) return false;
     const [size, inode, start] = out.subarray(0, nl).toString("utf8").trim().split(" ").map(Number) as [number, number, number];
-    const body = completeLines(out.subarray(nl + 1));
+    const raw = out.subarray(nl + 1);
+    const body = parsableChunk(raw, start + raw.length >= size);
     const entries = parseHistory(body.toString("utf8"));
     const next = { offset: start + body.length, inode };
     const now = this.clock();
