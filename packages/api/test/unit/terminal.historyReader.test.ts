@@ -107,4 +107,12 @@ describe("history reader", () => {
     await b.reader.tick();
     expect(b.cmds().map((c) => c[0])).toEqual(["echo once", "echo later"]);
   });
+
+  it("reads what is pending once more when it stops", async () => {
+    const { reader, file, cmds } = await setup(":memory:", 4096);
+    file.data = Buffer.from("#1700000000\necho last\n");
+    reader.markDirty("box");
+    await reader.stop();
+    expect(cmds().map((c) => c[0])).toEqual(["echo last"]);
+  });
 });

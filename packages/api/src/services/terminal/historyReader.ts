@@ -71,11 +71,13 @@ export class HistoryReader {
     this.timer.unref();
   }
 
+  /** Stops polling after one last pass, so lines typed just before a shutdown are not left for the next start. */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    this.unsubscribe();
     await this.ticking;
+    await this.tick();
+    this.unsubscribe();
   }
 
   /** One pass over the dirty, awake spaces; overlapping calls share the pass in flight. */
