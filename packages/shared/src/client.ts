@@ -2,9 +2,10 @@ import type { ErrorBody } from "./errors.js";
 import type { ExecRequest, ExecResult, ExecStreamLine } from "./schemas/exec.js";
 import type { CreateSpaceRequest, Space, WakeTier } from "./schemas/space.js";
 import type { Capabilities, SpaceStats, SystemInfo } from "./schemas/system.js";
+import type { TerminalServerMessage, TerminalSessionInfo, TerminalTicket } from "./schemas/terminal.js";
 
 // Re-exported as types only: importing "@clawdspace/shared/client" loads no schema code (a faster CLI start).
-export type { CreateSpaceRequest, ExecRequest, ExecResult, ExecStreamLine, Space, Capabilities, SpaceStats, SystemInfo, WakeTier };
+export type { CreateSpaceRequest, ExecRequest, ExecResult, ExecStreamLine, Space, Capabilities, SpaceStats, SystemInfo, WakeTier, TerminalServerMessage };
 
 export interface ClientOptions {
   /** Server root, e.g. http://localhost:7777 (with or without a trailing /api). */
@@ -115,6 +116,21 @@ export class ClawdspaceClient {
     }
     buffered += decoder.decode();
     if (buffered.trim()) yield JSON.parse(buffered) as ExecStreamLine;
+  }
+
+  /** A single-use ticket (valid 30 s) to open the terminal WebSocket without putting the key in its URL. */
+  terminalTicket(name: string): Promise<TerminalTicket> {
+    return this.json<TerminalTicket>("POST", `/api/spaces/${enc(name)}/terminal/ticket`);
+  }
+  async terminals(name: string): Promise<TerminalSessionInfo[]> {
+    return (await this.json<{ terminals: TerminalSessionInfo[] }>("GET", `/api/spaces/${enc(name)}/terminals`)).terminals;
+  }
+  /** The ws:// (or wss://) URL of a space's terminal; pass a ticket for browsers, or send the key as a bearer header. */
+  terminalUrl(name: string, query: Record<string, string | number | undefined> = {}): string {
+    const u = new URL(`${this.root}/api/spaces/${enc(name)}/terminal`);
+    u.protocol = u.protocol === "https:" ? "wss:" : "ws:";
+    for (const [k, v] of Object.entries(query)) if (v !== undefined) u.searchParams.set(k, String(v));
+    return u.toString();
   }
 
   async json<T>(method: string, path: string, body?: unknown): Promise<T> {

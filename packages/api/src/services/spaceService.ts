@@ -8,6 +8,7 @@ import { KeyedLock } from "../util/keyedLock.js";
 import type { AuditLog } from "../store/auditLog.js";
 import type { ActivityTracker } from "./activity.js";
 import type { HostFacts } from "./hostFacts.js";
+import { SpaceEvents, type SpaceEventState } from "./spaceEvents.js";
 import type { CpuMonitor } from "./sleep/cpuMonitor.js";
 import { decideSleep, type SleepDecision, type SleepPolicy } from "./sleep/decide.js";
 import { checkVeto } from "./sleep/veto.js";
@@ -33,6 +34,8 @@ export interface SpaceServiceDeps {
   audit: AuditLog;
   cpu: CpuMonitor;
   log: Logger;
+  /** State changes are announced here (terminals, event streams); a private bus when absent. */
+  events?: SpaceEvents;
 }
 
 /** Who asked for an operation, for the audit log. */
@@ -56,6 +59,7 @@ export class SpaceService {
   private readonly audit: AuditLog;
   private readonly cpu: CpuMonitor;
   private readonly log: Logger;
+  readonly events: SpaceEvents;
 
   constructor(
     deps: SpaceServiceDeps,
@@ -63,6 +67,12 @@ export class SpaceService {
   ) {
     ({ runtime: this.runtime, activity: this.activity, state: this.state, host: this.host, audit: this.audit, cpu: this.cpu, log: this.log } =
       deps);
+    this.events = deps.events ?? new SpaceEvents();
+  }
+
+  /** Announces a state change on the bus. */
+  emitState(space: string, state: SpaceEventState, cause: string): void {
+    this.events.emit({ space, state, cause, at: this.activity.now() });
   }
 
   /** The sleep decision for a space as the worker would take it now (without running its live checks). */
@@ -174,6 +184,7 @@ export class SpaceService {
     this.activity.record(name, "create");
     this.audit.append({ ...who, space: name, type: "space.create", meta: { image, memory, cpus, adoptedVolume: Boolean(existing) } });
     this.log.info({ space: name, image, memory, cpus, adoptedVolume: Boolean(existing) }, "space created");
+    this.emitState(name, "running", "create");
     const now = new Date();
     return this.view({
       name,
@@ -213,6 +224,7 @@ export class SpaceService {
       this.audit.append({ ...who, space: name, type: "space.destroy", meta: { removeVolume } });
       if (removeVolume && record.volume.name) await this.runtime.removeVolume(record.volume.name);
       this.log.info({ space: name, removeVolume }, "space destroyed");
+      this.emitState(name, "destroyed", "user");
       return removeVolume ? `Space ${name} destroyed with its volume` : `Space ${name} destroyed; volume ${record.volume.name} kept`;
     });
   }
@@ -226,13 +238,17 @@ export class SpaceService {
       }
       if (record.state === "paused") {
         // A space the worker put to sleep becomes the person's: it stays paused until they resume it.
-        if (this.state.get(name).pausedBy !== "user") this.state.markPaused(name, "user", this.activity.now());
+        if (this.state.get(name).pausedBy !== "user") {
+          this.state.markPaused(name, "user", this.activity.now());
+          this.emitState(name, "paused", "user");
+        }
         return `Space ${name} is already paused`;
       }
       await this.runtime.pause(name);
       this.state.markPaused(name, "user", this.activity.now());
       this.audit.append({ ...who, space: name, type: "space.pause", meta: { reason: "user" } });
       this.log.info({ space: name, by: "user" }, "space paused");
+      this.emitState(name, "paused", "user");
       return `Space ${name} paused`;
     });
   }
@@ -259,6 +275,7 @@ export class SpaceService {
       this.state.markPaused(name, "idle", this.activity.now());
       this.audit.append({ space: name, actor: "worker", type: "space.pause", meta: { reason: "idle", ...meta } });
       this.log.info({ space: name, reason: "idle", ...meta }, "space paused by the sleep worker");
+      this.emitState(name, "sleeping", "idle");
       return true;
     });
   }
@@ -271,6 +288,8 @@ export class SpaceService {
       if (record.state !== "paused" || row.pausedBy !== "idle") return false;
       // Thaw first so the processes get their SIGTERM and the grace period, as in any clean stop.
       await this.runtime.unpause(name);
+      // Announced before the stop, which ends every process in the space: a terminal can say why its shell went away.
+      this.emitState(name, "hibernated", "idle");
       await this.runtime.stop(name, 10);
       this.state.update(name, { pausedBy: null, pausedAt: null, hibernatedAt: this.activity.now() });
       this.audit.append({ space: name, actor: "worker", type: "space.hibernate", meta: { reason: "idle", ...meta } });
@@ -302,6 +321,7 @@ export class SpaceService {
       this.activity.record(name, "wake");
       this.audit.append({ ...who, space: name, type: "space.wake", meta: { tier, cause, from } });
       this.log.info({ space: name, tier, cause, from }, "space woken");
+      this.emitState(name, "running", `wake:${cause}`);
       return tier;
     });
   }

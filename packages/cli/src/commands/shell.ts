@@ -31,9 +31,8 @@ export async function run(ctx: Context, [name]: string[], opts: ShellOpts): Prom
   try {
     for (let attempt = 0; ; attempt++) {
       end = await runTerminal({
-        url: ctx.settings.url,
+        wsUrl: ctx.client.terminalUrl(name!, { session, since: session ? since : undefined, mode: opts.view ? "view" : undefined }),
         key: ctx.settings.key,
-        space: name!,
         session,
         since,
         view: opts.view,

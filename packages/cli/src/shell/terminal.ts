@@ -1,15 +1,16 @@
-import { ClawdspaceApiError } from "@clawdspace/shared/client";
+import { ClawdspaceApiError, type TerminalServerMessage } from "@clawdspace/shared/client";
 import WebSocket from "ws";
 import { DetachMatcher } from "./detachKeys.js";
 
 export interface TerminalOptions {
-  /** server root, e.g. http://localhost:7777 */
-  url: string;
+  /** the terminal's ws:// URL (ClawdspaceClient.terminalUrl); the key never goes in it */
+  wsUrl: string;
+  /** sent in the upgrade request's Authorization header */
   key?: string;
-  space: string;
-  session?: string;
+  /** where the session starts, so the offset counts from there */
   since?: number;
   view?: boolean;
+  session?: string;
   detachKeys: number[];
   input: NodeJS.ReadableStream;
   output: NodeJS.WritableStream;
@@ -27,22 +28,6 @@ export interface TerminalEnd {
   offset: number;
 }
 
-type ServerMessage =
-  | { type: "session"; id: string; offset: number }
-  | { type: "status"; state: string; missed?: number; exitCode?: number }
-  | { type: "pong" }
-  | { type: "error"; error?: string; code?: string };
-
-/** The terminal's WebSocket URL. The key never goes here: it travels in the upgrade's Authorization header. */
-export function terminalUrl(root: string, space: string, o: { session?: string; since?: number; view?: boolean }): string {
-  const u = new URL(`${root.replace(/\/+$/, "")}/api/spaces/${encodeURIComponent(space)}/terminal`);
-  u.protocol = u.protocol === "https:" ? "wss:" : "ws:";
-  if (o.session) u.searchParams.set("session", o.session);
-  if (o.session && o.since !== undefined) u.searchParams.set("since", String(o.since));
-  if (o.view) u.searchParams.set("mode", "view");
-  return u.toString();
-}
-
 const STATUS_TEXT: Record<string, string> = {
   paused: "space paused: output resumes when it wakes",
   sleeping: "space asleep: typing wakes it",
@@ -53,7 +38,7 @@ const STATUS_TEXT: Record<string, string> = {
 /** Runs one WebSocket connection to a terminal session until detach, shell exit or a lost connection. */
 export function runTerminal(o: TerminalOptions): Promise<TerminalEnd> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(terminalUrl(o.url, o.space, o), {
+    const ws = new WebSocket(o.wsUrl, {
       headers: o.key ? { authorization: `Bearer ${o.key}` } : {},
       perMessageDeflate: false,
     });
@@ -126,9 +111,9 @@ export function runTerminal(o: TerminalOptions): Promise<TerminalEnd> {
         }
         return;
       }
-      let msg: ServerMessage;
+      let msg: TerminalServerMessage;
       try {
-        msg = JSON.parse(data.toString("utf8")) as ServerMessage;
+        msg = JSON.parse(data.toString("utf8")) as TerminalServerMessage;
       } catch {
         return;
       }

@@ -6,10 +6,10 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import { WebSocketServer, type WebSocket } from "ws";
-import { ClawdspaceApiError } from "@clawdspace/shared/client";
+import { ClawdspaceApiError, ClawdspaceClient } from "@clawdspace/shared/client";
 import { DetachMatcher, parseDetachKeys } from "../../src/shell/detachKeys.js";
 import { SessionOffsets } from "../../src/shell/offsets.js";
-import { runTerminal, terminalUrl, type TerminalOptions } from "../../src/shell/terminal.js";
+import { runTerminal, type TerminalOptions } from "../../src/shell/terminal.js";
 
 describe("detach keys", () => {
   it("parses docker-style specs into the bytes a terminal sends", () => {
@@ -84,10 +84,10 @@ function options(f: Fake, over: Partial<TerminalOptions> = {}) {
   const notices: string[] = [];
   let resize: (() => void) | undefined;
   let size = { cols: 100, rows: 30 };
+  const client = new ClawdspaceClient({ baseUrl: f.url, key: "the-secret-key" });
   const o: TerminalOptions = {
-    url: f.url,
+    wsUrl: client.terminalUrl("dev", { session: over.session, since: over.since }),
     key: "the-secret-key",
-    space: "dev",
     detachKeys: [0x1d],
     input,
     output,
@@ -125,11 +125,6 @@ afterEach(async () => {
 });
 
 describe("the terminal client", () => {
-  it("builds ws:// and wss:// URLs with the session cursor and never the key", () => {
-    expect(terminalUrl("http://h:7777", "my space", {})).toBe("ws://h:7777/api/spaces/my%20space/terminal");
-    expect(terminalUrl("https://h/prefix", "dev", { session: "s1", since: 42, view: true })).toBe("wss://h/prefix/api/spaces/dev/terminal?session=s1&since=42&mode=view");
-  });
-
   it("sends the key as a bearer header, resizes, forwards keys, shows status lines and detaches with the session and offset", async () => {
     fake = await fakeServer((ws) => {
       ws.send(JSON.stringify({ type: "session", id: "sess-1", offset: 10 }));
