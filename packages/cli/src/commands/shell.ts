@@ -24,6 +24,13 @@ export async function run(ctx: Context, [name]: string[], opts: ShellOpts): Prom
   const raw = Boolean(stdin.isTTY);
   if (raw) stdin.setRawMode(true);
   stdin.resume();
+  // Killed from outside: give the terminal back in its normal mode (the session lives on).
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (raw) stdin.setRawMode(false);
+    process.exit(128 + (signal === "SIGHUP" ? 1 : 15));
+  };
+  process.once("SIGTERM", onSignal);
+  process.once("SIGHUP", onSignal);
 
   let session = opts.session;
   let since = session ? offsets.get(ctx.settings.url, name!, session) : undefined;
@@ -54,6 +61,8 @@ export async function run(ctx: Context, [name]: string[], opts: ShellOpts): Prom
       await new Promise((r) => setTimeout(r, Math.min(8000, 500 * 2 ** attempt)));
     }
   } finally {
+    process.off("SIGTERM", onSignal);
+    process.off("SIGHUP", onSignal);
     if (raw) stdin.setRawMode(false);
     stdin.pause();
   }

@@ -44,6 +44,14 @@ describe.skipIf(!engineAvailable)("the clawdspace CLI against a real server", ()
     expect(shown.stdout).not.toContain(server.key);
   });
 
+  it("config reads the key from stdin, so it need not be on any command line", async () => {
+    const other = await cliEnv();
+    const r = await cli(other, ["config", server.url], { input: `${server.key}\n` });
+    expect(r.code).toBe(0);
+    expect(await readFile(join(other.home, ".clawdspace"), "utf8")).toContain(`CLAWDSPACE_KEY="${server.key}"`);
+    expect((await cli(other, ["list", "-q"])).code).toBe(0);
+  });
+
   it("tightens a config file that others can read", async () => {
     const file = join(e.home, ".clawdspace");
     await chmod(file, 0o644);
