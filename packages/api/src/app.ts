@@ -9,9 +9,11 @@ import { healthRoutes } from "./routes/health.js";
 import { sleepRoutes } from "./routes/sleep.js";
 import { spaceRoutes } from "./routes/spaces.js";
 import { systemRoutes } from "./routes/system.js";
+import { templateRoutes } from "./routes/templates.js";
 import type { ExecService } from "./services/execService.js";
 import type { SpaceService } from "./services/spaceService.js";
 import type { SystemService } from "./services/systemService.js";
+import type { TemplateService } from "./services/templates/templateService.js";
 import type { AuditLog } from "./store/auditLog.js";
 
 export interface AppDeps {
@@ -20,6 +22,7 @@ export interface AppDeps {
   spaces: SpaceService;
   execs: ExecService;
   system: SystemService;
+  templates: TemplateService;
   audit: AuditLog;
   keepaliveMaxMs: number;
   version: string;
@@ -42,6 +45,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(execRoutes(deps.execs, { bodyLimit: deps.bodyLimitBytes, maxOutputBytes: deps.execMaxOutputBytes }));
   api.use(sleepRoutes(deps.spaces, { bodyLimit: deps.bodyLimitBytes, keepaliveMaxMs: deps.keepaliveMaxMs }));
   api.use(auditRoutes(deps.audit));
+  api.use(templateRoutes(deps.templates, deps.bodyLimitBytes));
   api.use(notFoundHandler);
 
   app.use("/api", api);

@@ -12,6 +12,10 @@ import { SleepWorker } from "./services/sleep/worker.js";
 import { SpaceService } from "./services/spaceService.js";
 import { SpaceStateStore } from "./services/spaceState.js";
 import { SystemService } from "./services/systemService.js";
+import { SpaceSetup } from "./services/spaceSetup.js";
+import { extraCaMount } from "./services/extraCa.js";
+import { TemplateService } from "./services/templates/templateService.js";
+import { TemplateRepo } from "./store/templateRepo.js";
 import { AuditLog } from "./store/auditLog.js";
 import type { Db } from "./store/db.js";
 import { SpaceStateRepo } from "./store/spaceStateRepo.js";
@@ -30,7 +34,8 @@ export type ComposeConfig = Pick<
   | "execMaxOutputBytes"
   | "authDisabled"
   | "sleep"
->;
+> &
+  Partial<Pick<Config, "extraCa">>;
 
 export interface Composed extends AppDeps {
   worker: SleepWorker;
@@ -59,8 +64,10 @@ export function composeDeps(
     hibernateAfterMs: cfg.sleep.hibernateAfterMs,
     checkValidMs: Math.max(3 * cfg.sleep.checkMs, 3000),
   };
+  const host = new HostFacts(runtime);
+  const templates = new TemplateService(new TemplateRepo(db), host, clock);
   const spaces = new SpaceService(
-    { runtime, activity, state, host: new HostFacts(runtime), audit, cpu, log: logger },
+    { runtime, activity, state, host, audit, cpu, log: logger, templates, setup: new SpaceSetup(runtime) },
     {
       image: cfg.image,
       defaultMemory: cfg.defaultMemory,
@@ -69,6 +76,7 @@ export function composeDeps(
       node: cfg.node ?? os.hostname(),
       extraLabels: cfg.extraLabels,
       sleep: policy,
+      extraCa: extraCaMount(cfg.extraCa),
     },
   );
   const worker = new SleepWorker(runtime, spaces, state, activity, cpu, audit, { checkMs: cfg.sleep.checkMs, opTimeoutMs: cfg.sleep.opTimeoutMs }, logger);
@@ -77,7 +85,8 @@ export function composeDeps(
     auth: cfg.authDisabled ? openAuthenticator : keyAuthenticator([{ name: "default", key: apiKey! }]),
     spaces,
     execs: new ExecService(runtime, spaces, activity, logger),
-    system: new SystemService(runtime, cfg.dataDir),
+    system: new SystemService(runtime, cfg.dataDir, host),
+    templates,
     audit,
     keepaliveMaxMs: cfg.sleep.keepaliveMaxMs,
     version: VERSION,

@@ -9,6 +9,12 @@ export const LABEL = {
   gpu: "clawdspace.gpu",
   node: "clawdspace.node",
   network: "clawdspace.network",
+  runtime: "clawdspace.runtime",
+  privileges: "clawdspace.privileges",
+  writableRootfs: "clawdspace.writable-rootfs",
+  gpuRequest: "clawdspace.gpu-request",
+  idleTimeoutMs: "clawdspace.idle-timeout-ms",
+  hibernateAfterMs: "clawdspace.hibernate-after-ms",
 } as const;
 
 export const SPACE_KIND = "space";

@@ -22,6 +22,15 @@ export interface SpaceRecord {
   cpus: number;
 }
 
+/** false, all GPUs ({count: -1}), a number of them, or named devices. */
+export type GpuSpec = false | { count: number } | { deviceIds: string[] };
+
+export interface BindMount {
+  source: string;
+  target: string;
+  readOnly: boolean;
+}
+
 export interface ContainerSpec {
   name: string;
   image: string;
@@ -32,9 +41,17 @@ export interface ContainerSpec {
   env: Record<string, string>;
   labels: Record<string, string>;
   volumeName: string;
-  gpu: boolean;
+  gpu: GpuSpec;
   /** "none" cuts the space off entirely; egress rules for the other modes are applied by the network policy. */
   network: "none" | "internet" | "lan";
+  /** The engine network to join (the policy's network for the mode); unset means the engine's default bridge. */
+  networkName?: string;
+  /** Engine runtime (runc, runsc, ...); unset or "runc" means the engine's default. */
+  runtime?: string;
+  /** strict: no capabilities at all; relaxed: the engine's default set (root in the space can apt-get install). */
+  privileges: "strict" | "relaxed";
+  readOnlyRootfs: boolean;
+  binds?: BindMount[];
 }
 
 export interface VolumeInfo {

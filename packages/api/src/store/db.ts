@@ -29,6 +29,12 @@ const MIGRATIONS: string[] = [
    CREATE INDEX audit_space ON audit(space, id);
    CREATE INDEX audit_type ON audit(type, id);
    CREATE INDEX audit_ts ON audit(ts);`,
+  // issue 8: templates, as the operator wrote them (YAML or JSON text)
+  `CREATE TABLE templates (
+     name TEXT PRIMARY KEY,
+     yaml TEXT NOT NULL,
+     updated_at INTEGER NOT NULL
+   );`,
 ];
 
 /** Opens (or creates) the embedded store: WAL so readers never wait on the worker's writes. */

@@ -12,6 +12,7 @@ import {
 import { LABEL, SPACE_KIND, VOLUME_KIND, WORKSPACE, containerNameOf } from "../naming.js";
 import type {
   ContainerSpec,
+  GpuSpec,
   ContainerStats,
   EngineInfo,
   ExecOutcome,
@@ -245,18 +246,24 @@ export class DockerSpaceRuntime implements SpaceRuntime {
         Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
         Labels: spec.labels,
         HostConfig: {
-          Mounts: [{ Type: "volume", Source: spec.volumeName, Target: WORKSPACE }],
+          Mounts: [
+            { Type: "volume", Source: spec.volumeName, Target: WORKSPACE },
+            ...(spec.binds ?? []).map((b) => ({ Type: "bind" as const, Source: b.source, Target: b.target, ReadOnly: b.readOnly })),
+          ],
           Memory: spec.memory,
           MemorySwap: spec.memory,
           NanoCpus: Math.round(spec.cpus * 1e9),
           PidsLimit: spec.pidsLimit,
           SecurityOpt: ["no-new-privileges=true"],
-          CapDrop: ["ALL"],
-          Tmpfs: { "/tmp": `rw,nosuid,nodev,exec,size=${spec.tmpfsBytes}` },
+          // relaxed keeps the engine's default capability set, so root in the space can install packages
+          CapDrop: spec.privileges === "strict" ? ["ALL"] : undefined,
+          ReadonlyRootfs: spec.readOnlyRootfs,
+          Tmpfs: tmpfsOf(spec),
           RestartPolicy: { Name: "unless-stopped" },
           Init: true,
-          NetworkMode: spec.network === "none" ? "none" : undefined,
-          DeviceRequests: spec.gpu ? [{ Driver: "", Count: -1, Capabilities: [["gpu"]] }] : undefined,
+          NetworkMode: spec.network === "none" ? "none" : spec.networkName,
+          Runtime: spec.runtime && spec.runtime !== "runc" ? spec.runtime : undefined,
+          DeviceRequests: deviceRequestsOf(spec.gpu),
         },
       }),
     );
@@ -442,6 +449,25 @@ export class DockerSpaceRuntime implements SpaceRuntime {
       );
     });
   }
+}
+
+/** Docker's device request for a GPU spec: all GPUs (-1), a count, or device ids. */
+export function deviceRequestsOf(gpu: GpuSpec) {
+  if (gpu === false) return undefined;
+  const base = { Driver: "", Capabilities: [["gpu"]] };
+  return ["deviceIds" in gpu ? { ...base, DeviceIDs: gpu.deviceIds } : { ...base, Count: gpu.count }];
+}
+
+function tmpfsOf(spec: ContainerSpec): Record<string, string> {
+  const tmp = { "/tmp": `rw,nosuid,nodev,exec,size=${spec.tmpfsBytes}` };
+  if (!spec.readOnlyRootfs) return tmp;
+  // A read-only root still needs somewhere for the user's home (npm -g, pip --user) and for runtime files.
+  return {
+    ...tmp,
+    "/home/sandbox": `rw,nosuid,nodev,exec,size=${spec.tmpfsBytes},uid=1001,gid=1001,mode=0755`,
+    "/run": "rw,nosuid,nodev,size=16m",
+    "/var/tmp": `rw,nosuid,nodev,size=${spec.tmpfsBytes}`,
+  };
 }
 
 function conflictReason(msg: string): ConflictReason {

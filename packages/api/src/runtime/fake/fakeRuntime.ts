@@ -42,6 +42,8 @@ export class FakeSpaceRuntime implements SpaceRuntime {
   available = true;
   hostCpus = 4;
   hostMemory = 16 * 1024 ** 3;
+  /** What the engine reports as its runtimes; add "nvidia" to play a GPU node, "runsc" for gVisor. */
+  runtimes = ["runc"];
   execHandler: FakeExecHandler = (_space, spec) => ({ stdout: `${spec.argv.join(" ")}\n`, exitCode: 0 });
   private readonly failures = new Map<string, Error>();
   private readonly calls: Record<string, number> = {};
@@ -104,7 +106,7 @@ export class FakeSpaceRuntime implements SpaceRuntime {
       containersRunning: all.filter((c) => c.state === "running").length,
       containersPaused: all.filter((c) => c.state === "paused").length,
       images: this.images.size,
-      runtimes: ["runc"],
+      runtimes: [...this.runtimes],
       os: "fake",
     };
   }
