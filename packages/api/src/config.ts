@@ -77,7 +77,11 @@ export const ConfigSchema = z
       .default("clawdspace:latest"),
     CLAWDSPACE_BASE_IMAGE: z.string().optional(),
     CLAWDSPACE_BUILD_IMAGE: bool("CLAWDSPACE_BUILD_IMAGE").optional(),
-    CLAWDSPACE_EXTRA_CA: z.string().optional(),
+    CLAWDSPACE_EXTRA_CA: z
+      .string()
+      .refine((v) => v === "" || v === "none" || isAbsolute(v), { error: 'must be an absolute path to a PEM bundle or a folder of .crt files, or "none"' })
+      .optional()
+      .transform((v) => (v === "" ? undefined : v)),
     CLAWDSPACE_DATA_DIR: z.string().optional(),
     CLAWDSPACE_LABELS: labelList,
     CLAWDSPACE_NODE: z.string().optional(),

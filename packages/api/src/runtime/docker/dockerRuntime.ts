@@ -254,8 +254,9 @@ export class DockerSpaceRuntime implements SpaceRuntime {
           MemorySwap: spec.memory,
           NanoCpus: Math.round(spec.cpus * 1e9),
           PidsLimit: spec.pidsLimit,
-          SecurityOpt: ["no-new-privileges=true"],
-          // relaxed keeps the engine's default capability set, so root in the space can install packages
+          // relaxed keeps the engine's default capability set and lets an exec as root use it (no-new-privileges
+          // would keep root's execve from gaining the capabilities), so root in the space can apt-get install
+          SecurityOpt: spec.privileges === "strict" ? ["no-new-privileges=true"] : [],
           CapDrop: spec.privileges === "strict" ? ["ALL"] : undefined,
           ReadonlyRootfs: spec.readOnlyRootfs,
           Tmpfs: tmpfsOf(spec),
