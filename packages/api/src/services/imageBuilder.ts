@@ -15,7 +15,7 @@ export interface ImageBuildOptions {
   image: string;
   /** Explicit base image; when unset the official one is used, or an offline-built one where it cannot be pulled. */
   baseImage?: string;
-  /** A .crt file or a folder of them to trust inside spaces; "none" disables; unset means the host's extra CAs. */
+  /** A PEM bundle, a .crt file or a folder of .crt files to trust inside spaces; "none" disables; unset means the host's extra CAs. */
   extraCa?: string;
   force?: boolean;
   dockerDir?: string;
@@ -78,7 +78,7 @@ function runScript(script: string, args: string[], log: Logger): Promise<void> {
   });
 }
 
-async function buildContext(dockerDir: string, extraCa: string | undefined, log: Logger): Promise<BuildContextFile[]> {
+export async function buildContext(dockerDir: string, extraCa: string | undefined, log: Logger): Promise<BuildContextFile[]> {
   const files: BuildContextFile[] = [
     { path: "Dockerfile", content: await readFile(join(dockerDir, "space", "Dockerfile")) },
     { path: "extra-ca/.keep", content: Buffer.alloc(0) },
@@ -88,7 +88,8 @@ async function buildContext(dockerDir: string, extraCa: string | undefined, log:
   const seen = new Set<string>();
   for (const source of sources) {
     for (const file of await crtFiles(source)) {
-      const name = basename(file);
+      // update-ca-certificates reads only *.crt; a PEM bundle (ca.pem) is taken under that name.
+      const name = basename(file).replace(/\.(pem|cer|crt)$/i, "") + ".crt";
       if (seen.has(name)) continue;
       seen.add(name);
       files.push({ path: `extra-ca/${name}`, content: await readFile(file) });
