@@ -16,6 +16,7 @@ import { SpaceSetup } from "./services/spaceSetup.js";
 import { extraCaMount } from "./services/extraCa.js";
 import { TemplateService } from "./services/templates/templateService.js";
 import { TemplateRepo } from "./store/templateRepo.js";
+import { NetworkPolicy } from "./services/network/networkPolicy.js";
 import { AuditLog } from "./store/auditLog.js";
 import type { Db } from "./store/db.js";
 import { SpaceStateRepo } from "./store/spaceStateRepo.js";
@@ -35,9 +36,10 @@ export type ComposeConfig = Pick<
   | "authDisabled"
   | "sleep"
 > &
-  Partial<Pick<Config, "extraCa">>;
+  Partial<Pick<Config, "extraCa" | "network" | "baseImage">>;
 
 export interface Composed extends AppDeps {
+  network: NetworkPolicy | undefined;
   worker: SleepWorker;
   state: SpaceStateStore;
   activity: ActivityTracker;
@@ -66,8 +68,12 @@ export function composeDeps(
   };
   const host = new HostFacts(runtime);
   const templates = new TemplateService(new TemplateRepo(db), host, clock);
+  // Enforced unless switched off; without it internet and lan spaces share the engine's default bridge.
+  const network = cfg.network?.policy
+    ? new NetworkPolicy(runtime, { prefix: cfg.network.prefix, helperImage: cfg.network.helperImage, baseImage: cfg.baseImage, labels: cfg.extraLabels }, logger)
+    : undefined;
   const spaces = new SpaceService(
-    { runtime, activity, state, host, audit, cpu, log: logger, templates, setup: new SpaceSetup(runtime) },
+    { runtime, activity, state, host, audit, cpu, log: logger, templates, setup: new SpaceSetup(runtime), network },
     {
       image: cfg.image,
       defaultMemory: cfg.defaultMemory,
@@ -87,6 +93,7 @@ export function composeDeps(
     execs: new ExecService(runtime, spaces, activity, logger),
     system: new SystemService(runtime, cfg.dataDir, host),
     templates,
+    network,
     audit,
     keepaliveMaxMs: cfg.sleep.keepaliveMaxMs,
     version: VERSION,

@@ -84,6 +84,15 @@ export const ConfigSchema = z
       .transform((v) => (v === "" ? undefined : v)),
     CLAWDSPACE_DATA_DIR: z.string().optional(),
     CLAWDSPACE_LABELS: labelList,
+    CLAWDSPACE_NETWORK_POLICY: bool("CLAWDSPACE_NETWORK_POLICY").optional(),
+    CLAWDSPACE_NETWORK_PREFIX: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9]{0,9}$/, { error: "must be 1-10 lowercase letters or digits (it names bridges, at most 15 characters)" })
+      .default("clawdsp"),
+    CLAWDSPACE_HELPER_IMAGE: z
+      .string()
+      .regex(/^[a-zA-Z0-9][a-zA-Z0-9._/:@-]{0,254}$/, { error: "must be a Docker image reference" })
+      .default("clawdspace/netpolicy:latest"),
     CLAWDSPACE_NODE: z.string().optional(),
     CLAWDSPACE_WEB_DIR: z.string().optional(),
     DOCKER_HOST: z.string().optional(),
@@ -126,6 +135,11 @@ export const ConfigSchema = z
       extraCa: env.CLAWDSPACE_EXTRA_CA,
       dataDir: env.CLAWDSPACE_DATA_DIR ?? "",
       extraLabels: env.CLAWDSPACE_LABELS,
+      network: {
+        policy: env.CLAWDSPACE_NETWORK_POLICY ?? true,
+        prefix: env.CLAWDSPACE_NETWORK_PREFIX,
+        helperImage: env.CLAWDSPACE_HELPER_IMAGE,
+      },
       node: env.CLAWDSPACE_NODE,
       webDir: env.CLAWDSPACE_WEB_DIR,
       docker,

@@ -58,6 +58,10 @@ export async function startServer(cfg: Config, logger: Logger): Promise<RunningS
   else if (key?.origin === "env") logger.info("API key taken from API_KEY");
   else logger.info({ keyFile: key?.origin }, `${key?.generated ? "generated an API key" : "API key"} in ${key?.origin} (read it with: cat ${key?.origin})`);
   logger.info({ url }, `Clawdspace API listening on ${url}`);
+  if (engineUp && deps.network) {
+    // Rules vanish with a host reboot while networks and their spaces come back: re-apply before anyone relies on them.
+    await deps.network.reapply().catch((err) => logger.error({ err }, "could not re-apply the network policy; spaces may be unfiltered"));
+  }
   if (cfg.sleep.idleTimeoutMs > 0) {
     deps.worker.start();
     logger.info({ idleTimeoutMs: cfg.sleep.idleTimeoutMs, hibernateAfterMs: cfg.sleep.hibernateAfterMs, checkMs: cfg.sleep.checkMs }, "sleep worker started");

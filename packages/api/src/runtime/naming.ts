@@ -18,6 +18,8 @@ export const LABEL = {
 } as const;
 
 export const SPACE_KIND = "space";
+export const NETWORK_KIND = "space-network";
+export const HELPER_KIND = "helper";
 export const VOLUME_KIND = "space-volume";
 export const WORKSPACE = "/workspace";
 

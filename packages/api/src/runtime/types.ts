@@ -116,6 +116,28 @@ export interface ImageBuildSpec {
   onProgress: (line: string) => void;
 }
 
+export interface NetworkSpec {
+  name: string;
+  /** The Linux bridge's name, so firewall rules can match the space traffic by interface. */
+  bridge: string;
+  labels: Record<string, string>;
+}
+
+export interface NetworkInfo {
+  name: string;
+  bridge: string;
+  labels: Record<string, string>;
+}
+
+/** A short-lived privileged helper (e.g. to apply firewall rules): runs to completion and is removed. */
+export interface HelperSpec {
+  image: string;
+  argv: string[];
+  labels: Record<string, string>;
+  capAdd: string[];
+  hostNetwork: boolean;
+}
+
 export interface SpaceRuntime {
   /** Resolves when the engine answers; throws RuntimeUnavailableError otherwise. */
   ping(): Promise<void>;
@@ -149,6 +171,14 @@ export interface SpaceRuntime {
   buildImage(spec: ImageBuildSpec): Promise<void>;
   /** Pulls an image from its registry (used only for the base of our own image, never for spaces). */
   pullImage(ref: string, onProgress: (line: string) => void): Promise<void>;
+
+  /** Creates a bridge network carrying our label unless one of that name exists; ConflictError when it is not ours. */
+  ensureNetwork(spec: NetworkSpec): Promise<NetworkInfo>;
+  /** Our networks (by label), in one call. */
+  listNetworks(labelFilter: string[]): Promise<NetworkInfo[]>;
+  /** Removes a network only when it carries our label; absent is fine. */
+  removeNetwork(name: string): Promise<void>;
+  runHelper(spec: HelperSpec): Promise<{ exitCode: number; output: string }>;
 
   /** Engine calls made so far, by operation (for metrics and the benchmark). */
   callCounts(): Record<string, number>;

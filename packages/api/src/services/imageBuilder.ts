@@ -45,6 +45,25 @@ export async function ensureSpaceImage(runtime: SpaceRuntime, opts: ImageBuildOp
   return "built";
 }
 
+/** The firewall helper's image (iptables on our base), built on first use like the space image. */
+export async function ensureHelperImage(
+  runtime: SpaceRuntime,
+  opts: { image: string; baseImage?: string; dockerDir?: string },
+  log: Logger,
+): Promise<void> {
+  if (await runtime.imageExists(opts.image)) return;
+  const dockerDir = opts.dockerDir ?? defaultDockerDir();
+  const base = await resolveBase(runtime, opts.baseImage, dockerDir, log);
+  log.info({ image: opts.image, base }, "building the network policy helper image");
+  await runtime.buildImage({
+    tag: opts.image,
+    files: [{ path: "Dockerfile", content: await readFile(join(dockerDir, "netpolicy", "Dockerfile")) }],
+    buildArgs: { BASE_IMAGE: base },
+    labels: { "clawdspace.image": "netpolicy", "clawdspace.version": VERSION },
+    onProgress: (line) => log.debug({ image: opts.image }, line),
+  });
+}
+
 async function resolveBase(runtime: SpaceRuntime, explicit: string | undefined, dockerDir: string, log: Logger): Promise<string> {
   if (explicit) {
     if (!(await runtime.imageExists(explicit))) await runtime.pullImage(explicit, (l) => log.debug(l));

@@ -16,6 +16,7 @@ import type { SpaceSetup } from "./spaceSetup.js";
 import { toSpaceView } from "./spaceView.js";
 import { effectiveSettings, inWorkspace, sleepPolicyOf, settingsLabels, type EffectiveSettings } from "./templates/effective.js";
 import type { TemplateService } from "./templates/templateService.js";
+import type { NetworkPolicy } from "./network/networkPolicy.js";
 
 export interface SpaceServiceOptions {
   image: string;
@@ -39,6 +40,8 @@ export interface SpaceServiceDeps {
   log: Logger;
   templates: TemplateService;
   setup: SpaceSetup;
+  /** Enforces network modes; without it every mode but none uses the engine's default bridge. */
+  network?: NetworkPolicy;
 }
 
 /** Who asked for an operation, for the audit log. */
@@ -65,6 +68,7 @@ export class SpaceService {
   private readonly log: Logger;
   private readonly templates: TemplateService;
   private readonly setup: SpaceSetup;
+  private readonly network: NetworkPolicy | undefined;
 
   constructor(
     deps: SpaceServiceDeps,
@@ -74,6 +78,7 @@ export class SpaceService {
       deps);
     this.templates = deps.templates;
     this.setup = deps.setup;
+    this.network = deps.network;
   }
 
   /** The sleep decision for a space as the worker would take it now (without running its live checks). */
@@ -122,6 +127,7 @@ export class SpaceService {
     await this.checkLimits(eff.memory, eff.cpus);
     const { memory, cpus, image } = eff;
 
+    const networkName = eff.network !== "none" && this.network ? await this.network.ensure(eff.network) : undefined;
     const volumeName = volumeNameOf(name);
     const labels: Record<string, string> = {
       ...this.opts.extraLabels,
@@ -149,6 +155,7 @@ export class SpaceService {
       volumeName,
       gpu: eff.gpu,
       network: eff.network,
+      networkName,
       runtime: eff.runtime,
       privileges: eff.privileges,
       readOnlyRootfs: !eff.writableRootfs,
@@ -182,6 +189,7 @@ export class SpaceService {
       adoptedVolume: Boolean(existing),
       template: eff.template,
       network: eff.network,
+      networkName,
       runtime: eff.runtime,
       privileges: eff.privileges,
       gpu: eff.gpu !== false,

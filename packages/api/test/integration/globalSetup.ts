@@ -4,9 +4,23 @@ import { pino } from "pino";
 import type { TestProject } from "vitest/node";
 import { loadConfig } from "../../src/config.js";
 import { DockerSpaceRuntime } from "../../src/runtime/docker/dockerRuntime.js";
-import { ensureSpaceImage } from "../../src/services/imageBuilder.js";
+import { ensureHelperImage, ensureSpaceImage } from "../../src/services/imageBuilder.js";
+import { NETWORK_MODE_LABEL, NetworkPolicy } from "../../src/services/network/networkPolicy.js";
 
 export const RUN_LABEL = "clawdspace.test-run";
+/** A run's network prefix: its bridges are t<run>-inet and t<run>-lan. */
+export const testNetworkPrefix = (runId: string) => `t${runId}`;
+
+/** Unhooks and removes the firewall chains and networks a run made (after its containers are gone). */
+async function removeRunNetworks(runtime: DockerSpaceRuntime, runId: string, helperImage: string): Promise<void> {
+  const nets = await runtime.listNetworks([`${RUN_LABEL}=${runId}`]);
+  if (!nets.length) return;
+  const policy = new NetworkPolicy(runtime, { prefix: testNetworkPrefix(runId), helperImage, labels: { [RUN_LABEL]: runId } }, pino({ level: "warn" }));
+  for (const n of nets) {
+    const mode = n.labels[NETWORK_MODE_LABEL];
+    if (mode === "internet" || mode === "lan") await policy.remove(mode).catch((e) => console.warn(`could not remove ${n.name}: ${e}`));
+  }
+}
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -55,11 +69,13 @@ export default async function setup(project: TestProject) {
   }
   const log = pino({ level: process.env.LOG_LEVEL ?? "info" });
   await ensureSpaceImage(runtime, { image: cfg.image, baseImage: cfg.baseImage, extraCa: cfg.extraCa }, log);
+  await ensureHelperImage(runtime, { image: cfg.network.helperImage, baseImage: cfg.baseImage }, log);
   const docker = new Docker(cfg.docker);
   const swept = await sweep(docker);
   if (swept) console.log(`swept ${swept} leftovers of earlier test runs`);
   project.provide("engine", true);
   return async () => {
     await sweep(docker, runId);
+    await removeRunNetworks(runtime, runId, cfg.network.helperImage);
   };
 }

@@ -24,7 +24,7 @@ env: { FROM_TEMPLATE: "yes", OVERRIDDEN: template }
     const name = spaceName("tpl");
     const res = await post(s, "/api/spaces", { name, template: "t-relaxed", memory: "320m", env: { OVERRIDDEN: "request" } });
     expect(res.status, await res.clone().text()).toBe(201);
-    const space = (await res.json()).space;
+    const space = ((await res.json()) as { space: Record<string, unknown> }).space;
     expect(space).toMatchObject({ template: "t-relaxed", memory: 320 * 1024 ** 2, cpus: 0.5, privileges: "relaxed", writableRootfs: false });
 
     const env = await s.client.exec(name, { command: 'echo "$FROM_TEMPLATE $OVERRIDDEN"; id -u' });
@@ -94,7 +94,7 @@ describe.skipIf(!engineAvailable)("a space under gVisor (runsc)", () => {
     const name = spaceName("gvisor");
     const res = await post(s, "/api/spaces", { name, template: "t-gvisor", memory: "384m" });
     expect(res.status, await res.clone().text()).toBe(201);
-    expect((await res.json()).space).toMatchObject({ runtime: "runsc", template: "t-gvisor" });
+    expect(((await res.json()) as { space: unknown }).space).toMatchObject({ runtime: "runsc", template: "t-gvisor" });
     const inspected = await s.docker.getContainer(`clawdspace-${name}`).inspect();
     expect(inspected.HostConfig.Runtime).toBe("runsc");
 

@@ -10,7 +10,7 @@ import { composeDeps } from "../../src/compose.js";
 import { loadConfig } from "../../src/config.js";
 import { DockerSpaceRuntime } from "../../src/runtime/docker/dockerRuntime.js";
 import { openDb } from "../../src/store/db.js";
-import { RUN_LABEL } from "./globalSetup.js";
+import { RUN_LABEL, testNetworkPrefix } from "./globalSetup.js";
 
 export const engineAvailable = inject("engine");
 export const runId = inject("runId");
@@ -30,7 +30,14 @@ export interface TestServer {
 /** The real app on the real engine, on an ephemeral loopback port; everything it makes carries this run's label. */
 export async function startTestServer(env: Record<string, string> = {}, opts: { logStream?: NodeJS.WritableStream } = {}): Promise<TestServer> {
   const key = `test_${randomBytes(16).toString("hex")}`;
-  const cfg = loadConfig({ ...process.env, CLAWDSPACE_DATA_DIR: "/tmp/clawdspace-test", DEFAULT_MEMORY: "512m", ...env });
+  const cfg = loadConfig({
+    ...process.env,
+    CLAWDSPACE_DATA_DIR: "/tmp/clawdspace-test",
+    DEFAULT_MEMORY: "512m",
+    // this run's own networks and firewall chains, removed by the global teardown
+    CLAWDSPACE_NETWORK_PREFIX: testNetworkPrefix(runId),
+    ...env,
+  });
   cfg.extraLabels = { ...cfg.extraLabels, [RUN_LABEL]: runId };
   const runtime = new DockerSpaceRuntime(cfg.docker, [`${RUN_LABEL}=${runId}`]);
   const db = openDb(env.CLAWDSPACE_DATA_DIR ?? ":memory:");

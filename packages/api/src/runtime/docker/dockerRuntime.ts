@@ -9,7 +9,7 @@ import {
   SpaceNotFoundError,
   type ConflictReason,
 } from "../errors.js";
-import { LABEL, SPACE_KIND, VOLUME_KIND, WORKSPACE, containerNameOf } from "../naming.js";
+import { HELPER_KIND, LABEL, NETWORK_KIND, SPACE_KIND, VOLUME_KIND, WORKSPACE, containerNameOf } from "../naming.js";
 import type {
   ContainerSpec,
   GpuSpec,
@@ -17,7 +17,10 @@ import type {
   EngineInfo,
   ExecOutcome,
   ExecSpec,
+  HelperSpec,
   ImageBuildSpec,
+  NetworkInfo,
+  NetworkSpec,
   OutputSink,
   SpaceRecord,
   SpaceRuntime,
@@ -434,6 +437,78 @@ export class DockerSpaceRuntime implements SpaceRuntime {
     await this.followProgress(stream, (event) => {
       if (typeof event.status === "string") onProgress(`${event.id ? `${event.id}: ` : ""}${event.status}`);
     });
+  }
+
+  async ensureNetwork(spec: NetworkSpec): Promise<NetworkInfo> {
+    const existing = await this.inspectNetwork(spec.name);
+    if (existing) {
+      if (existing.labels[LABEL.kind] !== NETWORK_KIND) throw new ConflictError(`Network "${spec.name}" exists and was not made by Clawdspace`, "other");
+      return existing;
+    }
+    const labels = { ...spec.labels, [LABEL.kind]: NETWORK_KIND };
+    await this.call("networkCreate", () =>
+      this.docker.createNetwork({
+        Name: spec.name,
+        Driver: "bridge",
+        CheckDuplicate: true,
+        Labels: labels,
+        Options: { "com.docker.network.bridge.name": spec.bridge },
+      }),
+    ).catch(async (e) => {
+      // Another create won the race: theirs is as good as ours.
+      if (!(e instanceof ConflictError) && !/already exists/i.test((e as Error).message)) throw e;
+    });
+    return (await this.inspectNetwork(spec.name)) ?? { name: spec.name, bridge: spec.bridge, labels };
+  }
+
+  private async inspectNetwork(name: string): Promise<NetworkInfo | null> {
+    try {
+      const n = await this.call("networkInspect", () => this.docker.getNetwork(name).inspect(), () => new RuntimeError("absent"));
+      return { name: n.Name, bridge: n.Options?.["com.docker.network.bridge.name"] ?? "", labels: n.Labels ?? {} };
+    } catch (e) {
+      if (e instanceof RuntimeError && e.message === "absent") return null;
+      throw e;
+    }
+  }
+
+  async listNetworks(labelFilter: string[]): Promise<NetworkInfo[]> {
+    const nets = await this.call("networkList", () => this.docker.listNetworks({ filters: { label: [`${LABEL.kind}=${NETWORK_KIND}`, ...labelFilter] } }));
+    return nets.map((n) => ({ name: n.Name, bridge: n.Options?.["com.docker.network.bridge.name"] ?? "", labels: n.Labels ?? {} }));
+  }
+
+  async removeNetwork(name: string): Promise<void> {
+    const n = await this.inspectNetwork(name);
+    if (!n) return;
+    if (n.labels[LABEL.kind] !== NETWORK_KIND) throw new ConflictError(`Network "${name}" does not carry our label; refusing to remove it`, "other");
+    await this.call("networkRemove", () => this.docker.getNetwork(name).remove(), () => new RuntimeError("absent")).catch((e) => {
+      if (!(e instanceof RuntimeError && e.message === "absent")) throw e;
+    });
+  }
+
+  async runHelper(spec: HelperSpec): Promise<{ exitCode: number; output: string }> {
+    const container = await this.call("helperCreate", () =>
+      this.docker.createContainer({
+        Image: spec.image,
+        Cmd: spec.argv,
+        Labels: { ...spec.labels, [LABEL.kind]: HELPER_KIND },
+        HostConfig: {
+          NetworkMode: spec.hostNetwork ? "host" : "none",
+          CapDrop: ["ALL"],
+          CapAdd: spec.capAdd,
+          SecurityOpt: ["no-new-privileges=true"],
+        },
+      }),
+    );
+    try {
+      await this.call("helperStart", () => container.start());
+      const { StatusCode } = (await this.call("helperWait", () => container.wait())) as { StatusCode: number };
+      const raw = (await this.call("helperLogs", () => container.logs({ stdout: true, stderr: true, follow: false }))) as unknown as Buffer;
+      const parts: Buffer[] = [];
+      new StreamDemuxer((_s, chunk) => parts.push(chunk)).push(Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw)));
+      return { exitCode: StatusCode, output: Buffer.concat(parts).toString("utf8") };
+    } finally {
+      await container.remove({ force: true }).catch(() => undefined);
+    }
   }
 
   private followProgress(stream: NodeJS.ReadableStream, onEvent: (e: { stream?: string; status?: string; id?: string }) => void) {
