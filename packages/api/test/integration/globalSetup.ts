@@ -11,12 +11,19 @@ export const RUN_LABEL = "clawdspace.test-run";
 /** A run's network prefix: its bridges are t<run>-inet and t<run>-lan. */
 export const testNetworkPrefix = (runId: string) => `t${runId}`;
 
-/** Unhooks and removes the firewall chains and networks a run made (after its containers are gone). */
-async function removeRunNetworks(runtime: DockerSpaceRuntime, runId: string, helperImage: string): Promise<void> {
-  const nets = await runtime.listNetworks([`${RUN_LABEL}=${runId}`]);
-  if (!nets.length) return;
-  const policy = new NetworkPolicy(runtime, { prefix: testNetworkPrefix(runId), helperImage, labels: { [RUN_LABEL]: runId } }, pino({ level: "warn" }));
+/**
+ * Unhooks and removes the firewall chains and networks a run made (after its containers are gone);
+ * without a run id, those of other runs whose networks no container uses any more (killed runs).
+ */
+async function removeRunNetworks(runtime: DockerSpaceRuntime, docker: Docker, runId: string | undefined, helperImage: string): Promise<void> {
+  const nets = await runtime.listNetworks([runId ? `${RUN_LABEL}=${runId}` : RUN_LABEL]);
   for (const n of nets) {
+    const owner = n.labels[RUN_LABEL]!;
+    if (!runId) {
+      const info = (await docker.getNetwork(n.name).inspect().catch(() => null)) as { Containers?: Record<string, unknown>; Created?: string } | null;
+      if (!info || Object.keys(info.Containers ?? {}).length > 0 || Date.parse(info.Created ?? "") > Date.now() - STALE_MS) continue;
+    }
+    const policy = new NetworkPolicy(runtime, { prefix: testNetworkPrefix(owner), helperImage, labels: { [RUN_LABEL]: owner } }, pino({ level: "warn" }));
     const mode = n.labels[NETWORK_MODE_LABEL];
     if (mode === "internet" || mode === "lan") await policy.remove(mode).catch((e) => console.warn(`could not remove ${n.name}: ${e}`));
   }
@@ -72,10 +79,11 @@ export default async function setup(project: TestProject) {
   await ensureHelperImage(runtime, { image: cfg.network.helperImage, baseImage: cfg.baseImage }, log);
   const docker = new Docker(cfg.docker);
   const swept = await sweep(docker);
+  await removeRunNetworks(runtime, docker, undefined, cfg.network.helperImage);
   if (swept) console.log(`swept ${swept} leftovers of earlier test runs`);
   project.provide("engine", true);
   return async () => {
     await sweep(docker, runId);
-    await removeRunNetworks(runtime, runId, cfg.network.helperImage);
+    await removeRunNetworks(runtime, docker, runId, cfg.network.helperImage);
   };
 }
