@@ -41,6 +41,21 @@ env: { FROM_TEMPLATE: "yes", OVERRIDDEN: template }
     await s.client.deleteTemplate("t-relaxed");
   });
 
+  it("relaxed: root in the space can apt-get install (from Debian's mirror, as installs do)", async () => {
+    const name = spaceName("apt");
+    expect((await post(s, "/api/spaces", { name, memory: "512m", privileges: "relaxed", network: "internet" })).status).toBe(201);
+    const apt = await s.client.exec(name, {
+      command: "apt-get update -qq >/dev/null 2>&1; apt-get install -y -qq --no-install-recommends sl >/dev/null 2>&1; echo rc=$?; test -x /usr/games/sl && echo installed",
+      asRoot: true,
+      timeoutMs: 240_000,
+    });
+    expect(apt.stdout).toBe("rc=0\ninstalled\n");
+    // the space's own user still cannot
+    const user = await s.client.exec(name, { command: "apt-get install -y -qq cowsay >/dev/null 2>&1; echo rc=$?" });
+    expect(user.stdout).not.toBe("rc=0\n");
+    await s.fetch(`/api/spaces/${name}?removeVolume=true`, { method: "DELETE" });
+  }, 300_000);
+
   it("strict (the default) has no capabilities and refuses exec as root", async () => {
     const name = spaceName("strict");
     expect((await post(s, "/api/spaces", { name, memory: "256m" })).status).toBe(201);
