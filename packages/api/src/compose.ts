@@ -67,7 +67,7 @@ export function composeDeps(
     checkValidMs: Math.max(3 * cfg.sleep.checkMs, 3000),
   };
   const host = new HostFacts(runtime);
-  const templates = new TemplateService(new TemplateRepo(db), host, clock);
+  const templates = new TemplateService(new TemplateRepo(db), host, audit, clock);
   // Enforced unless switched off; without it internet and lan spaces share the engine's default bridge.
   const network = cfg.network?.policy
     ? new NetworkPolicy(runtime, { prefix: cfg.network.prefix, helperImage: cfg.network.helperImage, baseImage: cfg.baseImage, labels: cfg.extraLabels }, logger)

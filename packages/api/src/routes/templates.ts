@@ -1,6 +1,7 @@
 import express, { Router, type RequestHandler } from "express";
 import { jsonBody } from "../http/jsonBody.js";
 import type { TemplateService } from "../services/templates/templateService.js";
+import { actorOf } from "./actor.js";
 
 const YAML_TYPES = ["application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"];
 
@@ -24,12 +25,12 @@ export function templateRoutes(templates: TemplateService, bodyLimit: number): R
   });
 
   r.put("/templates", ...body, async (req, res) => {
-    const { template, created } = await templates.put(req.body);
+    const { template, created } = await templates.put(req.body, actorOf(req, res));
     res.status(created ? 201 : 200).json({ message: `Template ${template.name} ${created ? "created" : "updated"}`, template });
   });
 
   r.delete("/templates/:name", (req, res) => {
-    res.json({ message: templates.delete(String(req.params.name)) });
+    res.json({ message: templates.delete(String(req.params.name), actorOf(req, res)) });
   });
 
   return r;

@@ -146,6 +146,18 @@ describe("templates: PUT", () => {
     }
   });
 
+  it("refuses a body that is neither JSON nor YAML (415), and audits puts and deletes by name only", async () => {
+    const t = makeApp();
+    const res = await request(t.app).put("/api/templates").set("Authorization", `Bearer ${KEY}`).set("Content-Type", "text/plain").send("name: x");
+    expectError(res, 415, "UNSUPPORTED_MEDIA_TYPE");
+    await t.api.put("/api/templates", { name: "aud", env: { SECRET_TOKEN: "hunter2-value" } });
+    await t.api.delete("/api/templates/aud");
+    const events = t.deps.audit.query({ limit: 100 }).filter((e) => e.type.startsWith("template."));
+    expect(events.map((e) => e.type)).toEqual(["template.put", "template.delete"]);
+    expect(events[0]!.meta).toMatchObject({ name: "aud", created: true, envNames: ["SECRET_TOKEN"] });
+    expect(JSON.stringify(events)).not.toContain("hunter2-value");
+  });
+
   it("refuses a runtime the engine lacks, and takes it once the engine has it", async () => {
     const t = makeApp();
     const res = await t.api.put("/api/templates", { name: "sandboxed", security: { runtime: "runsc" } });

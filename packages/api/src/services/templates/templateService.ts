@@ -2,7 +2,9 @@ import { PutTemplateRequestSchema, TemplateNameSchema, TemplateSchema, type Temp
 import YAML from "yaml";
 import { HttpError } from "../../http/httpError.js";
 import { parse } from "../../http/validate.js";
+import type { AuditLog } from "../../store/auditLog.js";
 import type { TemplateRepo } from "../../store/templateRepo.js";
+import type { Actor } from "../spaceService.js";
 import type { HostFacts } from "../hostFacts.js";
 import { BUILTIN_TEMPLATES } from "./builtin.js";
 
@@ -11,6 +13,7 @@ export class TemplateService {
   constructor(
     private readonly repo: TemplateRepo,
     private readonly host: HostFacts,
+    private readonly audit: AuditLog,
     private readonly clock: () => number = Date.now,
   ) {}
 
@@ -41,7 +44,7 @@ export class TemplateService {
   }
 
   /** Stores a template (YAML or JSON text in {yaml}, or the fields as JSON); a built-in's name stores an override of it. */
-  async put(body: unknown): Promise<{ template: TemplateDetail; created: boolean }> {
+  async put(body: unknown, who: Actor = {}): Promise<{ template: TemplateDetail; created: boolean }> {
     const req = parse(PutTemplateRequestSchema, body, "request body");
     let fields: unknown;
     let text: string;
@@ -56,14 +59,19 @@ export class TemplateService {
     await this.checkEngine(template);
     const created = !this.repo.get(template.name) && !(template.name in BUILTIN_TEMPLATES);
     this.repo.put(template.name, text, this.clock());
+    // Names only: a template's env values may be secrets.
+    this.audit.append({ ...who, type: "template.put", meta: { name: template.name, created, envNames: Object.keys(template.env ?? {}) } });
     return { template: this.get(template.name), created };
   }
 
   /** Deletes a stored template; on a built-in's name, drops the override (the built-in comes back) or refuses. */
-  delete(name: string): string {
+  delete(name: string, who: Actor = {}): string {
     const n = this.checkName(name);
     const builtin = n in BUILTIN_TEMPLATES;
-    if (this.repo.delete(n)) return builtin ? `Template ${n} reverted to the built-in` : `Template ${n} deleted`;
+    if (this.repo.delete(n)) {
+      this.audit.append({ ...who, type: "template.delete", meta: { name: n, reverted: builtin } });
+      return builtin ? `Template ${n} reverted to the built-in` : `Template ${n} deleted`;
+    }
     if (builtin) throw new HttpError(409, "TEMPLATE_BUILTIN", `Template ${n} is built in and cannot be deleted (PUT one of the same name to override it)`);
     throw new HttpError(404, "NOT_FOUND", `No template named "${n}"`);
   }
