@@ -148,3 +148,38 @@ describe.skipIf(!engineAvailable)("a space under gVisor (runsc)", () => {
     expect(((await c.json()) as { error: string }).error).toMatch(/no runtime "kata-nope"/);
   });
 });
+
+describe.skipIf(!engineAvailable)("a template's sleep timeouts on the real engine", () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    // the server's own policy would wait ten minutes; the template's spaces sleep after 2 s
+    s = await startTestServer({ IDLE_TIMEOUT_MS: "600000", HIBERNATE_AFTER_MS: "0", SLEEP_CHECK_MS: "500", SLEEP_CPU_THRESHOLD_PCT: "50" });
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it("the worker pauses a quick template's space and then hibernates it, and leaves a default space running", async () => {
+    await s.client.putTemplate({ name: "t-quick", sleep: { idleTimeout: "2s", hibernateAfter: "3s" } });
+    const quick = spaceName("quick");
+    const plain = spaceName("plain");
+    expect((await post(s, "/api/spaces", { name: quick, template: "t-quick", memory: "256m" })).status).toBe(201);
+    expect((await post(s, "/api/spaces", { name: plain, memory: "256m" })).status).toBe(201);
+    expect((await s.client.getSpace(quick)).idleTimeoutMs).toBe(2000);
+
+    const until = async (pred: () => Promise<boolean>, ms: number) => {
+      const end = Date.now() + ms;
+      while (Date.now() < end) {
+        if (await pred()) return true;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      return false;
+    };
+    expect(await until(async () => (await s.client.getSpace(quick)).state === "sleeping", 30_000)).toBe(true);
+    expect((await s.client.getSpace(plain)).state).toBe("running");
+    expect(await until(async () => (await s.client.getSpace(quick)).state === "hibernated", 30_000)).toBe(true);
+    expect((await s.client.getSpace(plain)).state).toBe("running");
+    for (const n of [quick, plain]) await s.fetch(`/api/spaces/${n}?removeVolume=true`, { method: "DELETE" });
+    await s.client.deleteTemplate("t-quick");
+  }, 90_000);
+});
