@@ -79,6 +79,22 @@ describe.skipIf(!engineAvailable)("network policy on the real engine", () => {
     expect(dns.stdout).toMatch(/^resolved\n(200|301|302)$/);
   });
 
+  it("internet: spaces on the same network cannot reach each other", async () => {
+    const peer = spaceName("peer");
+    expect((await post(s, "/api/spaces", { name: peer, memory: "256m", network: "internet" })).status).toBe(201);
+    spaces.peer = peer;
+    const info = await s.docker.getContainer(`clawdspace-${peer}`).inspect();
+    const peerIp = Object.values(info.NetworkSettings.Networks)[0]!.IPAddress;
+    // a listener in the peer (its own loopback check proves it serves), probed from the other space
+    const serving = s.client.exec(peer, { command: "cd /tmp && echo peer-ok > index.html && timeout 8 python3 -m http.server 8090 >/dev/null 2>&1; true", timeoutMs: 30_000 });
+    const self = await s.client.exec(peer, { command: "for i in $(seq 50); do curl -s -m 2 http://127.0.0.1:8090/ && break; sleep 0.2; done" });
+    expect(self.stdout).toBe("peer-ok\n");
+    const other = await s.client.exec(spaces.inet!, { command: `curl -sS -m 5 http://${peerIp}:8090/ 2>&1; echo rc=$?` });
+    expect(other.stdout).toMatch(/rc=7/);
+    expect(other.stdout).not.toContain("peer-ok");
+    await serving;
+  });
+
   it("lan: the private listener and the host are reachable", async () => {
     const out = await probe(s, "lan");
     expect(out).toContain("private:private-ok");
