@@ -10,10 +10,12 @@ import { sleepRoutes } from "./routes/sleep.js";
 import { spaceRoutes } from "./routes/spaces.js";
 import { systemRoutes } from "./routes/system.js";
 import { templateRoutes } from "./routes/templates.js";
+import { terminalRoutes } from "./routes/terminal.js";
 import type { ExecService } from "./services/execService.js";
 import type { SpaceService } from "./services/spaceService.js";
 import type { SystemService } from "./services/systemService.js";
 import type { TemplateService } from "./services/templates/templateService.js";
+import type { TerminalService } from "./services/terminal/terminalService.js";
 import type { AuditLog } from "./store/auditLog.js";
 
 export interface AppDeps {
@@ -24,6 +26,7 @@ export interface AppDeps {
   system: SystemService;
   templates: TemplateService;
   audit: AuditLog;
+  terminals: TerminalService;
   keepaliveMaxMs: number;
   version: string;
   bodyLimitBytes: number;
@@ -44,6 +47,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(spaceRoutes(deps.spaces, deps.bodyLimitBytes));
   api.use(execRoutes(deps.execs, { bodyLimit: deps.bodyLimitBytes, maxOutputBytes: deps.execMaxOutputBytes }));
   api.use(sleepRoutes(deps.spaces, { bodyLimit: deps.bodyLimitBytes, keepaliveMaxMs: deps.keepaliveMaxMs }));
+  api.use(terminalRoutes(deps.spaces, deps.terminals));
   api.use(auditRoutes(deps.audit));
   api.use(templateRoutes(deps.templates, deps.bodyLimitBytes));
   api.use(notFoundHandler);

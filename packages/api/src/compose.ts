@@ -9,7 +9,11 @@ import { ExecService } from "./services/execService.js";
 import { HostFacts } from "./services/hostFacts.js";
 import { CpuMonitor } from "./services/sleep/cpuMonitor.js";
 import { SleepWorker } from "./services/sleep/worker.js";
+import { SpaceEvents } from "./services/spaceEvents.js";
 import { SpaceService } from "./services/spaceService.js";
+import { HistoryReader } from "./services/terminal/historyReader.js";
+import { TerminalService } from "./services/terminal/terminalService.js";
+import { HistoryCursorRepo } from "./store/historyCursorRepo.js";
 import { SpaceStateStore } from "./services/spaceState.js";
 import { SystemService } from "./services/systemService.js";
 import { SpaceSetup } from "./services/spaceSetup.js";
@@ -36,13 +40,25 @@ export type ComposeConfig = Pick<
   | "authDisabled"
   | "sleep"
 > &
-  Partial<Pick<Config, "extraCa" | "network" | "baseImage">>;
+  Partial<Pick<Config, "extraCa" | "network" | "baseImage">> & { terminal?: Config["terminal"] };
+
+/** Terminal settings when a caller (an older test) gives none: the documented defaults. */
+export const DEFAULT_TERMINAL: Config["terminal"] = {
+  bufferBytes: 1024 ** 2,
+  idleMs: 900_000,
+  socketHighWaterBytes: 1024 ** 2,
+  outputActivityMs: 10_000,
+  allowedOrigins: [],
+  historyPollMs: 5_000,
+};
 
 export interface Composed extends AppDeps {
   network: NetworkPolicy | undefined;
   worker: SleepWorker;
   state: SpaceStateStore;
   activity: ActivityTracker;
+  events: SpaceEvents;
+  history: HistoryReader;
 }
 
 /** The one composition point: wires services around a runtime (Docker in production, the fake in tests) and a store. */
@@ -72,8 +88,9 @@ export function composeDeps(
   const network = cfg.network?.policy
     ? new NetworkPolicy(runtime, { prefix: cfg.network.prefix, helperImage: cfg.network.helperImage, baseImage: cfg.baseImage, labels: cfg.extraLabels }, logger)
     : undefined;
+  const events = new SpaceEvents();
   const spaces = new SpaceService(
-    { runtime, activity, state, host, audit, cpu, log: logger, templates, setup: new SpaceSetup(runtime), network },
+    { runtime, activity, state, host, audit, cpu, log: logger, templates, setup: new SpaceSetup(runtime), network, events },
     {
       image: cfg.image,
       defaultMemory: cfg.defaultMemory,
@@ -86,6 +103,9 @@ export function composeDeps(
     },
   );
   const worker = new SleepWorker(runtime, spaces, state, activity, cpu, audit, { checkMs: cfg.sleep.checkMs, opTimeoutMs: cfg.sleep.opTimeoutMs }, logger);
+  const term = cfg.terminal ?? DEFAULT_TERMINAL;
+  const history = new HistoryReader(runtime, audit, new HistoryCursorRepo(db), events, logger, { pollMs: term.historyPollMs, maxReadBytes: 256 * 1024 }, clock);
+  const terminals = new TerminalService(runtime, spaces, activity, audit, history, events, logger, term, clock);
   return {
     logger,
     auth: cfg.authDisabled ? openAuthenticator : keyAuthenticator([{ name: "default", key: apiKey! }]),
@@ -99,8 +119,11 @@ export function composeDeps(
     version: VERSION,
     bodyLimitBytes: cfg.bodyLimitBytes,
     execMaxOutputBytes: cfg.execMaxOutputBytes,
+    terminals,
     worker,
     state,
     activity,
+    events,
+    history,
   };
 }

@@ -109,6 +109,12 @@ export const ConfigSchema = z
     SLEEP_CPU_THRESHOLD_PCT: int(1, 10_000, 5),
     SLEEP_OP_TIMEOUT_MS: int(100, 600_000, 30_000),
     KEEPALIVE_MAX_MS: int(1000, 365 * 86_400_000, 86_400_000),
+    TERMINAL_BUFFER_BYTES: int(4096, 256 * 1024 ** 2, 1024 ** 2),
+    TERMINAL_IDLE_MS: int(1000, 365 * 86_400_000, 900_000),
+    TERMINAL_SOCKET_HWM_BYTES: int(1024, 256 * 1024 ** 2, 1024 ** 2),
+    TERMINAL_OUTPUT_ACTIVITY_MS: int(0, 3_600_000, 10_000),
+    TERMINAL_ALLOWED_ORIGINS: z.string().optional(),
+    HISTORY_POLL_MS: int(100, 3_600_000, 5_000),
   })
   .transform((env, ctx) => {
     const docker = parseDockerHost(env.DOCKER_HOST, ctx);
@@ -157,6 +163,14 @@ export const ConfigSchema = z
         cpuThresholdPct: env.SLEEP_CPU_THRESHOLD_PCT,
         opTimeoutMs: env.SLEEP_OP_TIMEOUT_MS,
         keepaliveMaxMs: env.KEEPALIVE_MAX_MS,
+      },
+      terminal: {
+        bufferBytes: env.TERMINAL_BUFFER_BYTES,
+        idleMs: env.TERMINAL_IDLE_MS,
+        socketHighWaterBytes: env.TERMINAL_SOCKET_HWM_BYTES,
+        outputActivityMs: env.TERMINAL_OUTPUT_ACTIVITY_MS,
+        allowedOrigins: (env.TERMINAL_ALLOWED_ORIGINS ?? "").split(",").map((s) => s.trim()).filter(Boolean),
+        historyPollMs: env.HISTORY_POLL_MS,
       },
     };
   });

@@ -9,3 +9,5 @@ export { FakeSpaceRuntime } from "./runtime/fake/fakeRuntime.js";
 export * from "./runtime/errors.js";
 export * from "./runtime/naming.js";
 export type * from "./runtime/types.js";
+export { attachTerminal } from "./http/terminalUpgrade.js";
+export { RingBuffer } from "./util/ringBuffer.js";

@@ -7,6 +7,7 @@ import type { Config } from "./config.js";
 import { DockerSpaceRuntime } from "./runtime/docker/dockerRuntime.js";
 import { ensureHelperImage, ensureSpaceImage } from "./services/imageBuilder.js";
 import { openDb } from "./store/db.js";
+import { attachTerminal } from "./http/terminalUpgrade.js";
 
 export interface RunningServer {
   server: Server;
@@ -44,6 +45,7 @@ export async function startServer(cfg: Config, logger: Logger): Promise<RunningS
   const app = createApp(deps);
   const server = createServer(app);
   server.requestTimeout = 0; // long execs and streams are legitimate
+  const wss = attachTerminal(server, deps);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(cfg.port, cfg.host, () => {
@@ -73,8 +75,12 @@ export async function startServer(cfg: Config, logger: Logger): Promise<RunningS
     logger.info({ idleTimeoutMs: cfg.sleep.idleTimeoutMs, hibernateAfterMs: cfg.sleep.hibernateAfterMs, checkMs: cfg.sleep.checkMs }, "sleep worker started");
   }
 
+  deps.history.start();
   const close = async () => {
     await deps.worker.stop();
+    await deps.terminals.close();
+    wss.close();
+    await deps.history.stop();
     await new Promise<void>((resolve) => {
       const force = setTimeout(() => server.closeAllConnections(), cfg.shutdownGraceMs);
       server.close(() => {

@@ -3,11 +3,12 @@ import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { promisify } from "node:util";
-import { DockerSpaceRuntime, composeDeps, createApp, loadConfig, openDb } from "@clawdspace/api";
+import { DockerSpaceRuntime, attachTerminal, composeDeps, createApp, loadConfig, openDb } from "@clawdspace/api";
 import Docker from "dockerode";
 import { pino } from "pino";
 import { benchSleepWorker, printTickCosts } from "./sleepBench.js";
 import { printTable, summarize, timed, type Row } from "./stats.js";
+import { benchTerminal, printTerminal } from "./terminalBench.js";
 
 const execFileP = promisify(execFile);
 const BENCH_LABEL = "clawdspace.bench";
@@ -21,8 +22,12 @@ cfg.extraLabels = { ...cfg.extraLabels, [BENCH_LABEL]: runId };
 const docker = new Docker(cfg.docker);
 const runtime = new DockerSpaceRuntime(cfg.docker, [`${BENCH_LABEL}=${runId}`]);
 const key = randomBytes(16).toString("hex");
-const app = createApp(composeDeps(cfg, runtime, pino({ level: "silent" }), key, openDb(":memory:")));
+const deps = composeDeps(cfg, runtime, pino({ level: "silent" }), key, openDb(":memory:"));
+const app = createApp(deps);
 const server = createServer(app);
+attachTerminal(server, deps);
+/** BENCH_ONLY=terminal (or create,exec,list,sleep) runs a part of the suite. */
+const only = new Set((process.env.BENCH_ONLY ?? "create,exec,list,terminal,sleep").split(",").map((s) => s.trim()));
 await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
 const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 const headers = { authorization: `Bearer ${key}`, "content-type": "application/json" };
@@ -167,15 +172,29 @@ try {
   await runtime.ping();
   if (!(await runtime.imageExists(cfg.image))) throw new Error(`image ${cfg.image} is missing: run npm run image first`);
   console.log(`Clawdspace benchmark (run ${runId}); engine ${(await runtime.engineInfo()).version}; image ${cfg.image}`);
-  printTable("create", [await benchCreate()]);
-  printTable("exec", await benchExec());
-  printTable("list", await benchList());
-  const sleepers = Number(process.env.BENCH_SLEEP_SPACES ?? 100);
-  const names = Array.from({ length: sleepers }, (_, i) => `b${runId}-s${i}`);
-  for (let i = 0; i < names.length; i += 8) {
-    await Promise.all(names.slice(i, i + 8).map(async (n) => (await docker.createContainer(rawSpec(n))).start()));
+  if (only.has("create")) printTable("create", [await benchCreate()]);
+  if (only.has("exec")) printTable("exec", await benchExec());
+  if (only.has("list")) printTable("list", await benchList());
+  if (only.has("terminal")) {
+    const space = `b${runId}-term`;
+    const catBytes = Number(process.env.BENCH_CAT_BYTES ?? 32 * 1024 ** 2);
+    await api("POST", "/api/spaces", { name: space, memory: "512m" });
+    const figures = await benchTerminal(
+      { base, key, space, docker, keystrokes: Number(process.env.BENCH_KEYSTROKES ?? 300), catBytes },
+      async (command) => void (await api("POST", `/api/spaces/${space}/exec`, { command })),
+    );
+    printTerminal(figures, catBytes);
+    await deps.terminals.close();
+    await cleanup();
   }
-  printTickCosts(await benchSleepWorker(cfg, runtime, docker, names));
+  if (only.has("sleep")) {
+    const sleepers = Number(process.env.BENCH_SLEEP_SPACES ?? 100);
+    const names = Array.from({ length: sleepers }, (_, i) => `b${runId}-s${i}`);
+    for (let i = 0; i < names.length; i += 8) {
+      await Promise.all(names.slice(i, i + 8).map(async (n) => (await docker.createContainer(rawSpec(n))).start()));
+    }
+    printTickCosts(await benchSleepWorker(cfg, runtime, docker, names));
+  }
 } finally {
   await cleanup().catch(() => undefined);
   server.close();

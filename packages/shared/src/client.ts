@@ -3,6 +3,7 @@ import type { ExecRequest, ExecResult, ExecStreamLine } from "./schemas/exec.js"
 import type { CreateSpaceRequest, Space, WakeTier } from "./schemas/space.js";
 import type { Capabilities, SpaceStats, SystemInfo } from "./schemas/system.js";
 import type { TemplateDetail, TemplateInput, TemplateSummary } from "./schemas/template.js";
+import type { TerminalSessionInfo, TerminalTicket } from "./schemas/terminal.js";
 
 export interface ClientOptions {
   /** Server root, e.g. http://localhost:7777 (with or without a trailing /api). */
@@ -108,6 +109,21 @@ export class ClawdspaceClient {
     }
     buffered += decoder.decode();
     if (buffered.trim()) yield JSON.parse(buffered) as ExecStreamLine;
+  }
+
+  /** A single-use ticket (valid 30 s) to open the terminal WebSocket without putting the key in its URL. */
+  terminalTicket(name: string): Promise<TerminalTicket> {
+    return this.json<TerminalTicket>("POST", `/api/spaces/${enc(name)}/terminal/ticket`);
+  }
+  async terminals(name: string): Promise<TerminalSessionInfo[]> {
+    return (await this.json<{ terminals: TerminalSessionInfo[] }>("GET", `/api/spaces/${enc(name)}/terminals`)).terminals;
+  }
+  /** The ws:// (or wss://) URL of a space's terminal; pass a ticket for browsers, or send the key as a bearer header. */
+  terminalUrl(name: string, query: Record<string, string | number | undefined> = {}): string {
+    const u = new URL(`${this.root}/api/spaces/${enc(name)}/terminal`);
+    u.protocol = u.protocol === "https:" ? "wss:" : "ws:";
+    for (const [k, v] of Object.entries(query)) if (v !== undefined) u.searchParams.set(k, String(v));
+    return u.toString();
   }
 
   async json<T>(method: string, path: string, body?: unknown): Promise<T> {

@@ -78,6 +78,26 @@ export interface ExecOutcome {
   exitCode: number;
 }
 
+/** A process in a TTY (the terminal's shell): output is raw bytes, stdout and stderr merged by the TTY. */
+export interface TtySpec {
+  argv: string[];
+  cwd?: string;
+  env?: Record<string, string>;
+  cols: number;
+  rows: number;
+  user?: string;
+}
+
+export interface TtyProcess {
+  /** Bytes for the process's terminal (keystrokes). */
+  write(data: Buffer): void;
+  resize(cols: number, rows: number): Promise<void>;
+  /** Cuts our connection to it; the process itself is ended by whoever owns it (see killExec). */
+  close(): void;
+  /** Settles when the output stream ends: the process exited, or the space stopped under it. */
+  readonly done: Promise<ExecOutcome>;
+}
+
 export interface EngineInfo {
   version: string;
   apiVersion: string;
@@ -163,6 +183,8 @@ export interface SpaceRuntime {
 
   /** Runs a process; ConflictError(reason "paused" | "not-running") when the space is asleep. */
   exec(name: string, spec: ExecSpec, sink: OutputSink, signal?: AbortSignal): Promise<ExecOutcome>;
+  /** Starts a process in a TTY; ConflictError(reason "paused" | "not-running") when the space is asleep. */
+  openTty(name: string, spec: TtySpec, onOutput: (chunk: Buffer) => void): Promise<TtyProcess>;
   stats(name: string): Promise<ContainerStats>;
   /** Cumulative CPU time of the space's processes in nanoseconds: one cheap read, no sampling wait. */
   cpuUsage(name: string): Promise<number>;

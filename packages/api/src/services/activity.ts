@@ -11,8 +11,9 @@ export type RunningKind = "exec" | "terminal";
 
 /**
  * One place every source reports activity to: API calls, execs, terminals, leases,
- * the space's own CPU. Long operations (an exec, an attached terminal) count for
- * their whole life, not only when they start. Reads (listing, looking) never call this.
+ * the space's own CPU. An exec counts for its whole life, not only when it starts;
+ * a terminal counts per keystroke (and output shortly after one), never merely for
+ * being attached. Reads (listing, looking) never call this.
  */
 export class ActivityTracker {
   private readonly running = new Map<string, Record<RunningKind, number>>();

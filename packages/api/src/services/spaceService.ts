@@ -8,6 +8,7 @@ import { KeyedLock } from "../util/keyedLock.js";
 import type { AuditLog } from "../store/auditLog.js";
 import type { ActivityTracker } from "./activity.js";
 import { GPU_RUNTIME, type HostFacts } from "./hostFacts.js";
+import { SpaceEvents, type SpaceEventState } from "./spaceEvents.js";
 import type { CpuMonitor } from "./sleep/cpuMonitor.js";
 import { decideSleep, type SleepDecision, type SleepPolicy } from "./sleep/decide.js";
 import { checkVeto } from "./sleep/veto.js";
@@ -42,6 +43,8 @@ export interface SpaceServiceDeps {
   setup: SpaceSetup;
   /** Enforces network modes; without it every mode but none uses the engine's default bridge. */
   network?: NetworkPolicy;
+  /** State changes are announced here (terminals, event streams); a private bus when absent. */
+  events?: SpaceEvents;
 }
 
 /** Who asked for an operation, for the audit log. */
@@ -69,6 +72,7 @@ export class SpaceService {
   private readonly templates: TemplateService;
   private readonly setup: SpaceSetup;
   private readonly network: NetworkPolicy | undefined;
+  readonly events: SpaceEvents;
 
   constructor(
     deps: SpaceServiceDeps,
@@ -79,6 +83,12 @@ export class SpaceService {
     this.templates = deps.templates;
     this.setup = deps.setup;
     this.network = deps.network;
+    this.events = deps.events ?? new SpaceEvents();
+  }
+
+  /** Announces a state change on the bus. */
+  emitState(space: string, state: SpaceEventState, cause: string): void {
+    this.events.emit({ space, state, cause, at: this.activity.now() });
   }
 
   /** The sleep decision for a space as the worker would take it now (without running its live checks). */
@@ -199,6 +209,7 @@ export class SpaceService {
     };
     this.audit.append({ ...who, space: name, type: "space.create", meta });
     this.log.info({ space: name, ...meta }, "space created");
+    this.emitState(name, "running", "create");
     const now = new Date();
     return this.view({
       name,
@@ -280,6 +291,7 @@ export class SpaceService {
       this.audit.append({ ...who, space: name, type: "space.destroy", meta: { removeVolume } });
       if (removeVolume && record.volume.name) await this.runtime.removeVolume(record.volume.name);
       this.log.info({ space: name, removeVolume }, "space destroyed");
+      this.emitState(name, "destroyed", "user");
       return removeVolume ? `Space ${name} destroyed with its volume` : `Space ${name} destroyed; volume ${record.volume.name} kept`;
     });
   }
@@ -293,13 +305,17 @@ export class SpaceService {
       }
       if (record.state === "paused") {
         // A space the worker put to sleep becomes the person's: it stays paused until they resume it.
-        if (this.state.get(name).pausedBy !== "user") this.state.markPaused(name, "user", this.activity.now());
+        if (this.state.get(name).pausedBy !== "user") {
+          this.state.markPaused(name, "user", this.activity.now());
+          this.emitState(name, "paused", "user");
+        }
         return `Space ${name} is already paused`;
       }
       await this.runtime.pause(name);
       this.state.markPaused(name, "user", this.activity.now());
       this.audit.append({ ...who, space: name, type: "space.pause", meta: { reason: "user" } });
       this.log.info({ space: name, by: "user" }, "space paused");
+      this.emitState(name, "paused", "user");
       return `Space ${name} paused`;
     });
   }
@@ -326,6 +342,7 @@ export class SpaceService {
       this.state.markPaused(name, "idle", this.activity.now());
       this.audit.append({ space: name, actor: "worker", type: "space.pause", meta: { reason: "idle", ...meta } });
       this.log.info({ space: name, reason: "idle", ...meta }, "space paused by the sleep worker");
+      this.emitState(name, "sleeping", "idle");
       return true;
     });
   }
@@ -338,6 +355,8 @@ export class SpaceService {
       if (record.state !== "paused" || row.pausedBy !== "idle") return false;
       // Thaw first so the processes get their SIGTERM and the grace period, as in any clean stop.
       await this.runtime.unpause(name);
+      // Announced before the stop, which ends every process in the space: a terminal can say why its shell went away.
+      this.emitState(name, "hibernated", "idle");
       await this.runtime.stop(name, 10);
       this.state.update(name, { pausedBy: null, pausedAt: null, hibernatedAt: this.activity.now() });
       this.audit.append({ space: name, actor: "worker", type: "space.hibernate", meta: { reason: "idle", ...meta } });
@@ -369,6 +388,7 @@ export class SpaceService {
       this.activity.record(name, "wake");
       this.audit.append({ ...who, space: name, type: "space.wake", meta: { tier, cause, from } });
       this.log.info({ space: name, tier, cause, from }, "space woken");
+      this.emitState(name, "running", `wake:${cause}`);
       return tier;
     });
   }

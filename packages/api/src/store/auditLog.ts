@@ -6,6 +6,8 @@ export interface AuditInput {
   actor?: string;
   requestId?: string;
   meta?: Record<string, unknown>;
+  /** When it happened (epoch ms), if not now: a shell command's own timestamp. */
+  ts?: number;
 }
 
 export interface AuditEvent {
@@ -49,7 +51,7 @@ export class AuditLog {
 
   append(e: AuditInput): number {
     const info = this.insert.run({
-      ts: this.clock(),
+      ts: e.ts ?? this.clock(),
       space: e.space ?? null,
       type: e.type,
       actor: e.actor ?? null,

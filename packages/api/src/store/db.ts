@@ -29,6 +29,13 @@ const MIGRATIONS: string[] = [
    CREATE INDEX audit_space ON audit(space, id);
    CREATE INDEX audit_type ON audit(type, id);
    CREATE INDEX audit_ts ON audit(ts);`,
+  // How far each space's /workspace/.bash_history has been read into the audit log (bytes, and the file's inode to spot a rotation).
+  `CREATE TABLE history_cursor (
+     space TEXT PRIMARY KEY,
+     offset INTEGER NOT NULL,
+     inode INTEGER,
+     updated_at INTEGER NOT NULL
+   );`,
   // issue 8: templates, as the operator wrote them (YAML or JSON text)
   `CREATE TABLE templates (
      name TEXT PRIMARY KEY,

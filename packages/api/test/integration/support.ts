@@ -8,6 +8,7 @@ import { inject } from "vitest";
 import { createApp } from "../../src/app.js";
 import { composeDeps } from "../../src/compose.js";
 import { loadConfig } from "../../src/config.js";
+import { attachTerminal } from "../../src/http/terminalUpgrade.js";
 import { DockerSpaceRuntime } from "../../src/runtime/docker/dockerRuntime.js";
 import { openDb } from "../../src/store/db.js";
 import { RUN_LABEL, testNetworkPrefix } from "./globalSetup.js";
@@ -46,6 +47,8 @@ export async function startTestServer(env: Record<string, string> = {}, opts: { 
   if (cfg.sleep.idleTimeoutMs > 0 && env.IDLE_TIMEOUT_MS) deps.worker.start();
   const app = createApp(deps);
   const server: Server = createServer(app);
+  const wss = attachTerminal(server, deps);
+  if (env.HISTORY_POLL_MS) deps.history.start();
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
@@ -59,6 +62,9 @@ export async function startTestServer(env: Record<string, string> = {}, opts: { 
     deps,
     close: async () => {
       await deps.worker.stop();
+      await deps.terminals.close();
+      wss.close();
+      await deps.history.stop();
       await new Promise<void>((r) => {
         server.closeAllConnections();
         server.close(() => r());

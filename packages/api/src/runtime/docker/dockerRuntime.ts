@@ -16,6 +16,8 @@ import type {
   ContainerStats,
   EngineInfo,
   ExecOutcome,
+  TtyProcess,
+  TtySpec,
   ExecSpec,
   HelperSpec,
   ImageBuildSpec,
@@ -380,6 +382,55 @@ export class DockerSpaceRuntime implements SpaceRuntime {
       if (!info.Running || i >= 100) return { exitCode: info.ExitCode ?? -1 };
       await new Promise((r) => setTimeout(r, 10));
     }
+  }
+
+  async openTty(name: string, spec: TtySpec, onOutput: (chunk: Buffer) => void): Promise<TtyProcess> {
+    const exec = await this.onContainer(name, "execCreate", (c) =>
+      c.exec({
+        Cmd: spec.argv,
+        AttachStdin: true,
+        AttachStdout: true,
+        AttachStderr: true,
+        Tty: true,
+        WorkingDir: spec.cwd,
+        Env: spec.env ? Object.entries(spec.env).map(([k, v]) => `${k}=${v}`) : undefined,
+        User: spec.user,
+      }),
+    );
+    // With a TTY the stream is raw (no multiplexing header): stdout and stderr are already one.
+    const stream = await this.call("execStart", () => exec.start({ hijack: true, stdin: true, Tty: true }));
+    const resize = (cols: number, rows: number) =>
+      this.call("execResize", () => exec.resize({ w: cols, h: rows })).then(() => undefined);
+    await resize(spec.cols, spec.rows).catch(() => undefined);
+    const done = new Promise<ExecOutcome>((resolve) => {
+      let settled = false;
+      const finish = () => {
+        if (settled) return;
+        settled = true;
+        // A stopped space makes the inspect fail or report -1: both mean "no exit code".
+        void (async () => {
+          for (let i = 0; i < 50; i++) {
+            const info = await this.call("execInspect", () => exec.inspect()).catch(() => null);
+            if (!info) return resolve({ exitCode: -1 });
+            if (!info.Running) return resolve({ exitCode: info.ExitCode ?? -1 });
+            await new Promise((r) => setTimeout(r, 20));
+          }
+          resolve({ exitCode: -1 });
+        })();
+      };
+      stream.on("data", (c: Buffer) => onOutput(c));
+      stream.once("end", finish);
+      stream.once("close", finish);
+      stream.once("error", finish);
+    });
+    return {
+      write: (data) => {
+        if (!stream.destroyed) stream.write(data);
+      },
+      resize,
+      close: () => stream.destroy(),
+      done,
+    };
   }
 
   async stats(name: string): Promise<ContainerStats> {

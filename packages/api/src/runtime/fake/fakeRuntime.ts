@@ -15,8 +15,22 @@ import type {
   RuntimeState,
   SpaceRecord,
   SpaceRuntime,
+  TtyProcess,
+  TtySpec,
   VolumeInfo,
 } from "../types.js";
+
+/** A fake TTY: echoes what it is sent, and a line "exit" (then Enter) ends it with code 0. */
+export interface FakeTty {
+  space: string;
+  spec: TtySpec;
+  input: Buffer[];
+  size: { cols: number; rows: number };
+  closed: boolean;
+  /** Output as if the shell printed it. */
+  emit(data: string | Buffer): void;
+  exit(code: number): void;
+}
 
 interface FakeContainer {
   id: string;
@@ -211,6 +225,52 @@ export class FakeSpaceRuntime implements SpaceRuntime {
     if (result.stdout !== undefined) await sink("stdout", Buffer.from(result.stdout));
     if (result.stderr !== undefined) await sink("stderr", Buffer.from(result.stderr));
     return { exitCode: result.exitCode ?? 0 };
+  }
+
+  readonly ttys: FakeTty[] = [];
+
+  async openTty(name: string, spec: TtySpec, onOutput: (chunk: Buffer) => void): Promise<TtyProcess> {
+    this.enter("execCreate");
+    const c = this.get(name);
+    if (c.state === "paused") throw new ConflictError(`Container ${name} is paused, unpause the container before exec`, "paused");
+    if (c.state === "stopped") throw new ConflictError(`Container ${name} is not running`, "not-running");
+    let finish!: (o: ExecOutcome) => void;
+    const done = new Promise<ExecOutcome>((r) => (finish = r));
+    let line = "";
+    const tty: FakeTty = {
+      space: name,
+      spec,
+      input: [],
+      size: { cols: spec.cols, rows: spec.rows },
+      closed: false,
+      emit: (data) => {
+        if (!tty.closed) onOutput(Buffer.from(data));
+      },
+      exit: (code) => {
+        if (tty.closed) return;
+        tty.closed = true;
+        finish({ exitCode: code });
+      },
+    };
+    this.ttys.push(tty);
+    return {
+      write: (data) => {
+        if (tty.closed) return;
+        tty.input.push(data);
+        tty.emit(data);
+        line += data.toString("utf8");
+        const cr = line.lastIndexOf("\r");
+        if (cr >= 0) {
+          if (line.slice(0, cr).split("\r").pop()!.trim() === "exit") tty.exit(0);
+          line = line.slice(cr + 1);
+        }
+      },
+      resize: async (cols, rows) => {
+        tty.size = { cols, rows };
+      },
+      close: () => tty.exit(-1),
+      done,
+    };
   }
 
   async stats(name: string): Promise<ContainerStats> {

@@ -179,14 +179,17 @@ export class SleepWorker {
           this.audit.append({ space: r.name, actor: "worker", type: "space.pause", meta: { reason: "restore", pausedBy: row.pausedBy } });
           this.log.info({ space: r.name, pausedBy: row.pausedBy }, "engine restarted a paused space; paused it again");
           report.repaused++;
+          this.spaces.emitState(r.name, row.pausedBy === "idle" ? "sleeping" : "paused", "restore");
         } else {
           // Someone resumed it behind our back (docker unpause): it is awake now.
           this.state.clearSleep(r.name);
           this.activity.record(r.name, "wake");
+          this.spaces.emitState(r.name, "running", "external");
         }
       } else if (r.state === "running" && row.hibernatedAt) {
         this.state.clearSleep(r.name);
         this.activity.record(r.name, "wake");
+        this.spaces.emitState(r.name, "running", "external");
       }
     }
   }

@@ -1,0 +1,48 @@
+import { EventEmitter } from "node:events";
+
+/** What a space became; finer than Docker's state (the contract's `state`, plus `destroyed`). */
+export type SpaceEventState = "running" | "paused" | "sleeping" | "hibernated" | "stopped" | "destroyed";
+
+export interface SpaceEvent {
+  space: string;
+  state: SpaceEventState;
+  /** Why: "create", "user", "idle", "wake:<cause>", "restore", ... */
+  cause: string;
+  /** Epoch milliseconds. */
+  at: number;
+}
+
+/**
+ * In-process bus of space state changes. SpaceService and the sleep worker emit on
+ * every change; terminals (status messages) and the dashboard's event stream listen.
+ * Listeners run synchronously and must not throw into the emitter.
+ */
+export class SpaceEvents {
+  private readonly emitter = new EventEmitter();
+
+  constructor() {
+    // Every open terminal session and every dashboard stream listens: no fixed limit fits.
+    this.emitter.setMaxListeners(0);
+  }
+
+  emit(event: SpaceEvent): void {
+    this.emitter.emit("change", event);
+  }
+
+  /** Returns the unsubscribe function. */
+  on(listener: (event: SpaceEvent) => void): () => void {
+    const safe = (e: SpaceEvent) => {
+      try {
+        listener(e);
+      } catch {
+        // a broken listener must not stop the others nor the operation that emitted
+      }
+    };
+    this.emitter.on("change", safe);
+    return () => this.emitter.off("change", safe);
+  }
+
+  listenerCount(): number {
+    return this.emitter.listenerCount("change");
+  }
+}
