@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TermClient } from "../support/termClient.js";
 import { engineAvailable, spaceName, startTestServer, type TestServer } from "./support.js";
 
 const post = (s: TestServer, path: string, body: unknown) =>
@@ -135,6 +136,13 @@ describe.skipIf(!engineAvailable)("a space under gVisor (runsc)", () => {
 
     const stats = await s.client.stats(name);
     expect(stats.memoryLimitBytes).toBe(384 * 1024 ** 2);
+
+    // the terminal: a TTY shell under gVisor
+    const term = await TermClient.open(`${s.url.replace(/^http/, "ws")}/api/spaces/${name}/terminal`, { authorization: `Bearer ${s.key}` });
+    term.type("uname -r; echo T_$((6*7))\r");
+    await term.waitText(/[\r\n]T_42\r\n/);
+    expect(term.text()).toContain("4.4.0");
+    await term.close();
     expect((await s.fetch(`/api/spaces/${name}?removeVolume=true`, { method: "DELETE" })).status).toBe(200);
     expect((await s.fetch(`/api/spaces/${name}`)).status).toBe(404);
     await s.client.deleteTemplate("t-gvisor");
