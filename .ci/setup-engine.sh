@@ -111,15 +111,26 @@ else
   RUNSC_PATH="$(command -v runsc)"
   is_root || die "need root to register runsc in $DOCKER_DAEMON_JSON"
   mkdir -p "$(dirname "$DOCKER_DAEMON_JSON")"
-  # Merge, never overwrite: an operator's other settings stay as they are.
-  RUNSC_PATH="$RUNSC_PATH" DAEMON_JSON="$DOCKER_DAEMON_JSON" node -e '
-    const fs = require("fs");
-    const file = process.env.DAEMON_JSON;
-    const cfg = fs.existsSync(file) && fs.readFileSync(file, "utf8").trim() ? JSON.parse(fs.readFileSync(file, "utf8")) : {};
-    cfg.runtimes = { ...(cfg.runtimes || {}), runsc: { path: process.env.RUNSC_PATH, runtimeArgs: ["--network=host"] } };
-    fs.writeFileSync(file + ".tmp", JSON.stringify(cfg, null, 2) + "\n");
-    fs.renameSync(file + ".tmp", file);
-  '
+  RUNSC_ENTRY="{\"path\": \"$RUNSC_PATH\", \"runtimeArgs\": [\"--network=host\"]}"
+  if [[ ! -s "$DOCKER_DAEMON_JSON" ]]; then
+    printf '{\n  "runtimes": {\n    "runsc": %s\n  }\n}\n' "$RUNSC_ENTRY" >"$DOCKER_DAEMON_JSON"
+  else
+    # Merge, never overwrite: an operator's other settings stay as they are.
+    MERGE='
+      const fs = require("fs"); const file = process.env.DAEMON_JSON;
+      const cfg = JSON.parse(fs.readFileSync(file, "utf8"));
+      cfg.runtimes = { ...(cfg.runtimes || {}), runsc: JSON.parse(process.env.RUNSC_ENTRY) };
+      fs.writeFileSync(file + ".tmp", JSON.stringify(cfg, null, 2) + "\n"); fs.renameSync(file + ".tmp", file);'
+    MERGE_PY='
+import json, os
+f = os.environ["DAEMON_JSON"]; cfg = json.load(open(f))
+cfg.setdefault("runtimes", {})["runsc"] = json.loads(os.environ["RUNSC_ENTRY"])
+open(f + ".tmp", "w").write(json.dumps(cfg, indent=2) + "\n"); os.replace(f + ".tmp", f)'
+    if command -v node >/dev/null 2>&1; then DAEMON_JSON="$DOCKER_DAEMON_JSON" RUNSC_ENTRY="$RUNSC_ENTRY" node -e "$MERGE"
+    elif command -v python3 >/dev/null 2>&1; then DAEMON_JSON="$DOCKER_DAEMON_JSON" RUNSC_ENTRY="$RUNSC_ENTRY" python3 -c "$MERGE_PY"
+    else die "need node or python3 to merge runsc into $DOCKER_DAEMON_JSON (or add it by hand, see docs/TEMPLATES.md)"
+    fi
+  fi
   log "registered runsc in $DOCKER_DAEMON_JSON; reloading the engine with SIGHUP (running containers are untouched)"
   kill -HUP "$(pidof dockerd)"
   for _ in $(seq 1 20); do engine_has_runsc && break; sleep 0.5; done
