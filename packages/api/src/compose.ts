@@ -86,7 +86,7 @@ export function composeDeps(
   const templates = new TemplateService(new TemplateRepo(db), host, audit, clock);
   // Enforced unless switched off; without it internet and lan spaces share the engine's default bridge.
   const network = cfg.network?.policy
-    ? new NetworkPolicy(runtime, { prefix: cfg.network.prefix, helperImage: cfg.network.helperImage, baseImage: cfg.baseImage, labels: cfg.extraLabels }, logger)
+    ? new NetworkPolicy(runtime, { ...cfg.network, baseImage: cfg.baseImage, labels: cfg.extraLabels }, logger)
     : undefined;
   const events = new SpaceEvents();
   const spaces = new SpaceService(

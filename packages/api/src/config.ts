@@ -89,6 +89,18 @@ export const ConfigSchema = z
       .string()
       .regex(/^[a-z0-9][a-z0-9]{0,9}$/, { error: "must be 1-10 lowercase letters or digits (it names bridges, at most 15 characters)" })
       .default("clawdsp"),
+    CLAWDSPACE_DNS_SERVERS: z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        const list = (v ?? "").split(",").map((x) => x.trim()).filter(Boolean);
+        const bad = list.find((ip) => !/^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/.test(ip));
+        if (bad) {
+          ctx.addIssue({ code: "custom", message: `"${bad}" is not an IPv4 address (a comma list of the engine host's DNS servers)` });
+          return z.NEVER;
+        }
+        return list.length ? list : undefined;
+      }),
     CLAWDSPACE_HELPER_IMAGE: z
       .string()
       .regex(/^[a-zA-Z0-9][a-zA-Z0-9._/:@-]{0,254}$/, { error: "must be a Docker image reference" })
@@ -145,6 +157,7 @@ export const ConfigSchema = z
         policy: env.CLAWDSPACE_NETWORK_POLICY ?? true,
         prefix: env.CLAWDSPACE_NETWORK_PREFIX,
         helperImage: env.CLAWDSPACE_HELPER_IMAGE,
+        dnsServers: env.CLAWDSPACE_DNS_SERVERS,
       },
       node: env.CLAWDSPACE_NODE,
       webDir: env.CLAWDSPACE_WEB_DIR,

@@ -20,7 +20,8 @@ const fails = (env: Record<string, string>, variable: string) => {
 describe("network and CA settings", () => {
   it("defaults: policy on, prefix clawdsp, helper image, no extra CA", () => {
     const cfg = loadConfig(base);
-    expect(cfg.network).toEqual({ policy: true, prefix: "clawdsp", helperImage: "clawdspace/netpolicy:latest" });
+    expect(cfg.network).toEqual({ policy: true, prefix: "clawdsp", helperImage: "clawdspace/netpolicy:latest", dnsServers: undefined });
+    expect(loadConfig({ ...base, CLAWDSPACE_DNS_SERVERS: "10.0.0.2, 192.168.1.1" }).network.dnsServers).toEqual(["10.0.0.2", "192.168.1.1"]);
     expect(cfg.extraCa).toBeUndefined();
   });
 
@@ -29,6 +30,7 @@ describe("network and CA settings", () => {
     fails({ CLAWDSPACE_NETWORK_PREFIX: "Bad-Name" }, "CLAWDSPACE_NETWORK_PREFIX");
     fails({ CLAWDSPACE_EXTRA_CA: "certs/ca.pem" }, "CLAWDSPACE_EXTRA_CA");
     fails({ CLAWDSPACE_NETWORK_POLICY: "maybe" }, "CLAWDSPACE_NETWORK_POLICY");
+    fails({ CLAWDSPACE_DNS_SERVERS: "10.0.0.2,dns.example" }, "CLAWDSPACE_DNS_SERVERS");
     expect(loadConfig({ ...base, CLAWDSPACE_NETWORK_POLICY: "false" }).network.policy).toBe(false);
   });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { applyScript, chainsOf, removeScript, resolversOf } from "../../src/services/network/rules.js";
 import { createSpace, makeApp } from "./helpers.js";
 
-const policyConfig = { network: { policy: true, prefix: "cstest", helperImage: "clawdspace/netpolicy:test" } };
+const policyConfig = { network: { policy: true, prefix: "cstest", helperImage: "clawdspace/netpolicy:test", dnsServers: undefined } };
 
 describe("network rules", () => {
   it("internet refuses private ranges, link-local and the host, but lets DNS reach a private resolver", () => {
@@ -68,6 +68,12 @@ describe("NetworkPolicy with the fake runtime", () => {
     expect(t.fake.containers.size + t.fake.volumes.size).toBe(0);
     t.fake.helperHandler = () => ({ exitCode: 0, output: "applied" });
     await createSpace(t, "x", { network: "internet" });
+  });
+
+  it("takes the DNS servers from CLAWDSPACE_DNS_SERVERS over resolv.conf", async () => {
+    const t = makeApp({ config: { network: { ...policyConfig.network, dnsServers: ["192.168.7.53"] } } });
+    await createSpace(t, "a", { network: "internet" });
+    expect(t.fake.helperLog[0]!.argv[2]).toContain("-d 192.168.7.53/32 -p udp --dport 53 -j RETURN");
   });
 
   it("remove unhooks the rules and deletes the network", async () => {

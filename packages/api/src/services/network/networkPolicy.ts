@@ -18,6 +18,8 @@ export interface NetworkPolicyOptions {
   labels: Record<string, string>;
   /** The host's resolv.conf, for the DNS servers spaces must still reach. */
   resolvConfPath?: string;
+  /** The engine host's DNS servers, when the server cannot read them from its own resolv.conf (e.g. it runs in a container). */
+  dnsServers?: string[];
 }
 
 type Mode = Exclude<NetworkMode, "none">;
@@ -82,6 +84,7 @@ export class NetworkPolicy {
   }
 
   private resolvers(): string[] {
+    if (this.opts.dnsServers) return this.opts.dnsServers;
     try {
       return resolversOf(readFileSync(this.opts.resolvConfPath ?? "/etc/resolv.conf", "utf8"));
     } catch {
