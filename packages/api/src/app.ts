@@ -9,10 +9,12 @@ import { healthRoutes } from "./routes/health.js";
 import { sleepRoutes } from "./routes/sleep.js";
 import { spaceRoutes } from "./routes/spaces.js";
 import { systemRoutes } from "./routes/system.js";
+import { templateRoutes } from "./routes/templates.js";
 import { terminalRoutes } from "./routes/terminal.js";
 import type { ExecService } from "./services/execService.js";
 import type { SpaceService } from "./services/spaceService.js";
 import type { SystemService } from "./services/systemService.js";
+import type { TemplateService } from "./services/templates/templateService.js";
 import type { TerminalService } from "./services/terminal/terminalService.js";
 import type { AuditLog } from "./store/auditLog.js";
 
@@ -22,6 +24,7 @@ export interface AppDeps {
   spaces: SpaceService;
   execs: ExecService;
   system: SystemService;
+  templates: TemplateService;
   audit: AuditLog;
   terminals: TerminalService;
   keepaliveMaxMs: number;
@@ -46,6 +49,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(sleepRoutes(deps.spaces, { bodyLimit: deps.bodyLimitBytes, keepaliveMaxMs: deps.keepaliveMaxMs }));
   api.use(terminalRoutes(deps.spaces, deps.terminals));
   api.use(auditRoutes(deps.audit));
+  api.use(templateRoutes(deps.templates, deps.bodyLimitBytes));
   api.use(notFoundHandler);
 
   app.use("/api", api);

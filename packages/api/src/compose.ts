@@ -16,6 +16,11 @@ import { TerminalService } from "./services/terminal/terminalService.js";
 import { HistoryCursorRepo } from "./store/historyCursorRepo.js";
 import { SpaceStateStore } from "./services/spaceState.js";
 import { SystemService } from "./services/systemService.js";
+import { SpaceSetup } from "./services/spaceSetup.js";
+import { extraCaMount } from "./services/extraCa.js";
+import { TemplateService } from "./services/templates/templateService.js";
+import { TemplateRepo } from "./store/templateRepo.js";
+import { NetworkPolicy } from "./services/network/networkPolicy.js";
 import { AuditLog } from "./store/auditLog.js";
 import type { Db } from "./store/db.js";
 import { SpaceStateRepo } from "./store/spaceStateRepo.js";
@@ -34,7 +39,8 @@ export type ComposeConfig = Pick<
   | "execMaxOutputBytes"
   | "authDisabled"
   | "sleep"
-> & { terminal?: Config["terminal"] };
+> &
+  Partial<Pick<Config, "extraCa" | "network" | "baseImage">> & { terminal?: Config["terminal"] };
 
 /** Terminal settings when a caller (an older test) gives none: the documented defaults. */
 export const DEFAULT_TERMINAL: Config["terminal"] = {
@@ -47,6 +53,7 @@ export const DEFAULT_TERMINAL: Config["terminal"] = {
 };
 
 export interface Composed extends AppDeps {
+  network: NetworkPolicy | undefined;
   worker: SleepWorker;
   state: SpaceStateStore;
   activity: ActivityTracker;
@@ -75,9 +82,15 @@ export function composeDeps(
     hibernateAfterMs: cfg.sleep.hibernateAfterMs,
     checkValidMs: Math.max(3 * cfg.sleep.checkMs, 3000),
   };
+  const host = new HostFacts(runtime);
+  const templates = new TemplateService(new TemplateRepo(db), host, audit, clock);
+  // Enforced unless switched off; without it internet and lan spaces share the engine's default bridge.
+  const network = cfg.network?.policy
+    ? new NetworkPolicy(runtime, { ...cfg.network, baseImage: cfg.baseImage, labels: cfg.extraLabels }, logger)
+    : undefined;
   const events = new SpaceEvents();
   const spaces = new SpaceService(
-    { runtime, activity, state, host: new HostFacts(runtime), audit, cpu, log: logger, events },
+    { runtime, activity, state, host, audit, cpu, log: logger, templates, setup: new SpaceSetup(runtime), network, events },
     {
       image: cfg.image,
       defaultMemory: cfg.defaultMemory,
@@ -86,6 +99,7 @@ export function composeDeps(
       node: cfg.node ?? os.hostname(),
       extraLabels: cfg.extraLabels,
       sleep: policy,
+      extraCa: extraCaMount(cfg.extraCa),
     },
   );
   const worker = new SleepWorker(runtime, spaces, state, activity, cpu, audit, { checkMs: cfg.sleep.checkMs, opTimeoutMs: cfg.sleep.opTimeoutMs }, logger);
@@ -97,7 +111,9 @@ export function composeDeps(
     auth: cfg.authDisabled ? openAuthenticator : keyAuthenticator([{ name: "default", key: apiKey! }]),
     spaces,
     execs: new ExecService(runtime, spaces, activity, logger),
-    system: new SystemService(runtime, cfg.dataDir),
+    system: new SystemService(runtime, cfg.dataDir, host),
+    templates,
+    network,
     audit,
     keepaliveMaxMs: cfg.sleep.keepaliveMaxMs,
     version: VERSION,

@@ -2,6 +2,7 @@ import type { ErrorBody } from "./errors.js";
 import type { ExecRequest, ExecResult, ExecStreamLine } from "./schemas/exec.js";
 import type { CreateSpaceRequest, Space, WakeTier } from "./schemas/space.js";
 import type { Capabilities, SpaceStats, SystemInfo } from "./schemas/system.js";
+import type { TemplateDetail, TemplateInput, TemplateSummary } from "./schemas/template.js";
 import type { TerminalSessionInfo, TerminalTicket } from "./schemas/terminal.js";
 
 export interface ClientOptions {
@@ -69,6 +70,20 @@ export class ClawdspaceClient {
   }
   exec(name: string, req: ExecRequest) {
     return this.json<ExecResult>("POST", `/api/spaces/${enc(name)}/exec`, req);
+  }
+  async listTemplates(): Promise<TemplateSummary[]> {
+    return (await this.json<{ templates: TemplateSummary[] }>("GET", "/api/templates")).templates;
+  }
+  getTemplate(name: string) {
+    return this.json<TemplateDetail>("GET", `/api/templates/${enc(name)}`);
+  }
+  /** Stores a template from YAML (or JSON) text, or from its fields. */
+  putTemplate(template: string | TemplateInput) {
+    const body = typeof template === "string" ? { yaml: template } : template;
+    return this.json<{ message: string; template: TemplateDetail }>("PUT", "/api/templates", body);
+  }
+  deleteTemplate(name: string) {
+    return this.json<{ message: string }>("DELETE", `/api/templates/${enc(name)}`);
   }
   async stats(name: string): Promise<SpaceStats> {
     return (await this.json<{ stats: SpaceStats }>("GET", `/api/spaces/${enc(name)}/stats`)).stats;

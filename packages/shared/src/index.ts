@@ -5,4 +5,5 @@ export * from "./schemas/space.js";
 export * from "./schemas/exec.js";
 export * from "./schemas/system.js";
 export * from "./schemas/terminal.js";
+export * from "./schemas/template.js";
 export * from "./client.js";

@@ -22,6 +22,15 @@ export interface SpaceRecord {
   cpus: number;
 }
 
+/** false, all GPUs ({count: -1}), a number of them, or named devices. */
+export type GpuSpec = false | { count: number } | { deviceIds: string[] };
+
+export interface BindMount {
+  source: string;
+  target: string;
+  readOnly: boolean;
+}
+
 export interface ContainerSpec {
   name: string;
   image: string;
@@ -32,9 +41,17 @@ export interface ContainerSpec {
   env: Record<string, string>;
   labels: Record<string, string>;
   volumeName: string;
-  gpu: boolean;
+  gpu: GpuSpec;
   /** "none" cuts the space off entirely; egress rules for the other modes are applied by the network policy. */
   network: "none" | "internet" | "lan";
+  /** The engine network to join (the policy's network for the mode); unset means the engine's default bridge. */
+  networkName?: string;
+  /** Engine runtime (runc, runsc, ...); unset or "runc" means the engine's default. */
+  runtime?: string;
+  /** strict: no capabilities at all; relaxed: the engine's default set (root in the space can apt-get install). */
+  privileges: "strict" | "relaxed";
+  readOnlyRootfs: boolean;
+  binds?: BindMount[];
 }
 
 export interface VolumeInfo {
@@ -119,6 +136,28 @@ export interface ImageBuildSpec {
   onProgress: (line: string) => void;
 }
 
+export interface NetworkSpec {
+  name: string;
+  /** The Linux bridge's name, so firewall rules can match the space traffic by interface. */
+  bridge: string;
+  labels: Record<string, string>;
+}
+
+export interface NetworkInfo {
+  name: string;
+  bridge: string;
+  labels: Record<string, string>;
+}
+
+/** A short-lived privileged helper (e.g. to apply firewall rules): runs to completion and is removed. */
+export interface HelperSpec {
+  image: string;
+  argv: string[];
+  labels: Record<string, string>;
+  capAdd: string[];
+  hostNetwork: boolean;
+}
+
 export interface SpaceRuntime {
   /** Resolves when the engine answers; throws RuntimeUnavailableError otherwise. */
   ping(): Promise<void>;
@@ -154,6 +193,14 @@ export interface SpaceRuntime {
   buildImage(spec: ImageBuildSpec): Promise<void>;
   /** Pulls an image from its registry (used only for the base of our own image, never for spaces). */
   pullImage(ref: string, onProgress: (line: string) => void): Promise<void>;
+
+  /** Creates a bridge network carrying our label unless one of that name exists; ConflictError when it is not ours. */
+  ensureNetwork(spec: NetworkSpec): Promise<NetworkInfo>;
+  /** Our networks (by label), in one call. */
+  listNetworks(labelFilter: string[]): Promise<NetworkInfo[]>;
+  /** Removes a network only when it carries our label; absent is fine. */
+  removeNetwork(name: string): Promise<void>;
+  runHelper(spec: HelperSpec): Promise<{ exitCode: number; output: string }>;
 
   /** Engine calls made so far, by operation (for metrics and the benchmark). */
   callCounts(): Record<string, number>;

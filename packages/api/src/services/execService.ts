@@ -31,6 +31,7 @@ export function buildExecSpec(input: ExecInput, execId: string = randomUUID()): 
     cwd: input.cwd ?? WORKSPACE,
     env: { ...input.env, [EXEC_ID_ENV]: execId },
     stdin: input.stdin !== undefined ? Buffer.from(input.stdin, "utf8") : undefined,
+    ...(input.asRoot ? { user: "0:0" } : {}),
   };
 }
 
@@ -55,6 +56,7 @@ export class ExecService {
   ): Promise<ExecRun> {
     const execId = randomUUID();
     const spec = buildExecSpec(input, execId);
+    if (input.asRoot) spec.user = await this.spaces.rootUserFor(name);
     const startedAt = Date.now();
     // runc reports a process it could not start (missing cwd or binary) on stdout with exit 126: catch that
     // first chunk instead of passing it off as the command's output.

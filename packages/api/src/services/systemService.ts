@@ -2,6 +2,7 @@ import { statfs } from "node:fs/promises";
 import os from "node:os";
 import { formatBytes, type Capabilities, type SystemInfo } from "@clawdspace/shared";
 import type { SpaceRuntime } from "../runtime/types.js";
+import { GPU_RUNTIME, HostFacts } from "./hostFacts.js";
 
 const pct = (part: number, total: number) => `${total > 0 ? ((part / total) * 100).toFixed(1) : "0.0"}%`;
 
@@ -10,13 +11,16 @@ export class SystemService {
   constructor(
     private readonly runtime: SpaceRuntime,
     private readonly diskPath: string,
+    private readonly host: HostFacts = new HostFacts(runtime),
   ) {}
 
+  /** From the engine facts read once: the runtimes (and so GPU support) do not change while we run. */
   async capabilities(): Promise<Capabilities> {
-    const engine = await this.runtime.engineInfo();
-    const gpu = engine.runtimes.includes("nvidia");
+    const engine = await this.host.get();
+    const gpu = engine.runtimes.includes(GPU_RUNTIME);
     return {
       gpu,
+      runtimes: [...engine.runtimes].sort(),
       gpuName: null,
       gpuMemory: null,
       arch: os.arch(),
@@ -31,7 +35,7 @@ export class SystemService {
     const total = os.totalmem();
     const free = os.freemem();
     const used = total - free;
-    const gpu = engine.runtimes.includes("nvidia");
+    const gpu = engine.runtimes.includes(GPU_RUNTIME);
     return {
       hostname: os.hostname(),
       platform: os.platform(),

@@ -36,6 +36,12 @@ const MIGRATIONS: string[] = [
      inode INTEGER,
      updated_at INTEGER NOT NULL
    );`,
+  // issue 8: templates, as the operator wrote them (YAML or JSON text)
+  `CREATE TABLE templates (
+     name TEXT PRIMARY KEY,
+     yaml TEXT NOT NULL,
+     updated_at INTEGER NOT NULL
+   );`,
 ];
 
 /** Opens (or creates) the embedded store: WAL so readers never wait on the worker's writes. */

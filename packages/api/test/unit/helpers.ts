@@ -36,6 +36,7 @@ export interface TestApp {
     get(path: string): request.Test;
     post(path: string, body?: unknown): request.Test;
     delete(path: string): request.Test;
+    put(path: string, body?: unknown): request.Test;
   };
 }
 
@@ -58,6 +59,10 @@ export function makeApp(
         return body === undefined ? t : t.send(body as object);
       },
       delete: (path) => request(app).delete(path).set("Authorization", auth),
+      put: (path, body) => {
+        const t = request(app).put(path).set("Authorization", auth);
+        return body === undefined ? t : t.send(body as object);
+      },
     },
   };
 }

@@ -10,6 +10,8 @@ export const CapabilitiesSchema = z.object({
   platform: z.string(),
   cpus: z.number(),
   memory: z.number(),
+  /** ours: the engine's runtimes (runc, runsc for gVisor, nvidia for GPUs), read once at start */
+  runtimes: z.array(z.string()).optional(),
 });
 export type Capabilities = z.infer<typeof CapabilitiesSchema>;
 
@@ -33,7 +35,7 @@ export const SystemSchema = z.object({
     containersPaused: z.number(),
     images: z.number(),
   }),
-  capabilities: CapabilitiesSchema.omit({ cpus: true, memory: true }),
+  capabilities: CapabilitiesSchema.omit({ cpus: true, memory: true, runtimes: true }),
   bytes: z.object({
     memory: z.object({ total: z.number(), free: z.number(), used: z.number() }),
     disk: z.object({ total: z.number(), used: z.number(), available: z.number() }).nullable(),

@@ -9,16 +9,20 @@ import {
   SpaceNotFoundError,
   type ConflictReason,
 } from "../errors.js";
-import { LABEL, SPACE_KIND, VOLUME_KIND, WORKSPACE, containerNameOf } from "../naming.js";
+import { HELPER_KIND, LABEL, NETWORK_KIND, SPACE_KIND, VOLUME_KIND, WORKSPACE, containerNameOf } from "../naming.js";
 import type {
   ContainerSpec,
+  GpuSpec,
   ContainerStats,
   EngineInfo,
   ExecOutcome,
   TtyProcess,
   TtySpec,
   ExecSpec,
+  HelperSpec,
   ImageBuildSpec,
+  NetworkInfo,
+  NetworkSpec,
   OutputSink,
   SpaceRecord,
   SpaceRuntime,
@@ -247,18 +251,25 @@ export class DockerSpaceRuntime implements SpaceRuntime {
         Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
         Labels: spec.labels,
         HostConfig: {
-          Mounts: [{ Type: "volume", Source: spec.volumeName, Target: WORKSPACE }],
+          Mounts: [
+            { Type: "volume", Source: spec.volumeName, Target: WORKSPACE },
+            ...(spec.binds ?? []).map((b) => ({ Type: "bind" as const, Source: b.source, Target: b.target, ReadOnly: b.readOnly })),
+          ],
           Memory: spec.memory,
           MemorySwap: spec.memory,
           NanoCpus: Math.round(spec.cpus * 1e9),
           PidsLimit: spec.pidsLimit,
-          SecurityOpt: ["no-new-privileges=true"],
-          CapDrop: ["ALL"],
-          Tmpfs: { "/tmp": `rw,nosuid,nodev,exec,size=${spec.tmpfsBytes}` },
+          // relaxed keeps the engine's default capability set and lets an exec as root use it (no-new-privileges
+          // would keep root's execve from gaining the capabilities), so root in the space can apt-get install
+          SecurityOpt: spec.privileges === "strict" ? ["no-new-privileges=true"] : [],
+          CapDrop: spec.privileges === "strict" ? ["ALL"] : undefined,
+          ReadonlyRootfs: spec.readOnlyRootfs,
+          Tmpfs: tmpfsOf(spec),
           RestartPolicy: { Name: "unless-stopped" },
           Init: true,
-          NetworkMode: spec.network === "none" ? "none" : undefined,
-          DeviceRequests: spec.gpu ? [{ Driver: "", Count: -1, Capabilities: [["gpu"]] }] : undefined,
+          NetworkMode: spec.network === "none" ? "none" : spec.networkName,
+          Runtime: spec.runtime && spec.runtime !== "runc" ? spec.runtime : undefined,
+          DeviceRequests: deviceRequestsOf(spec.gpu),
         },
       }),
     );
@@ -479,6 +490,78 @@ export class DockerSpaceRuntime implements SpaceRuntime {
     });
   }
 
+  async ensureNetwork(spec: NetworkSpec): Promise<NetworkInfo> {
+    const existing = await this.inspectNetwork(spec.name);
+    if (existing) {
+      if (existing.labels[LABEL.kind] !== NETWORK_KIND) throw new ConflictError(`Network "${spec.name}" exists and was not made by Clawdspace`, "other");
+      return existing;
+    }
+    const labels = { ...spec.labels, [LABEL.kind]: NETWORK_KIND };
+    await this.call("networkCreate", () =>
+      this.docker.createNetwork({
+        Name: spec.name,
+        Driver: "bridge",
+        CheckDuplicate: true,
+        Labels: labels,
+        Options: { "com.docker.network.bridge.name": spec.bridge },
+      }),
+    ).catch(async (e) => {
+      // Another create won the race: theirs is as good as ours.
+      if (!(e instanceof ConflictError) && !/already exists/i.test((e as Error).message)) throw e;
+    });
+    return (await this.inspectNetwork(spec.name)) ?? { name: spec.name, bridge: spec.bridge, labels };
+  }
+
+  private async inspectNetwork(name: string): Promise<NetworkInfo | null> {
+    try {
+      const n = await this.call("networkInspect", () => this.docker.getNetwork(name).inspect(), () => new RuntimeError("absent"));
+      return { name: n.Name, bridge: n.Options?.["com.docker.network.bridge.name"] ?? "", labels: n.Labels ?? {} };
+    } catch (e) {
+      if (e instanceof RuntimeError && e.message === "absent") return null;
+      throw e;
+    }
+  }
+
+  async listNetworks(labelFilter: string[]): Promise<NetworkInfo[]> {
+    const nets = await this.call("networkList", () => this.docker.listNetworks({ filters: { label: [`${LABEL.kind}=${NETWORK_KIND}`, ...labelFilter] } }));
+    return nets.map((n) => ({ name: n.Name, bridge: n.Options?.["com.docker.network.bridge.name"] ?? "", labels: n.Labels ?? {} }));
+  }
+
+  async removeNetwork(name: string): Promise<void> {
+    const n = await this.inspectNetwork(name);
+    if (!n) return;
+    if (n.labels[LABEL.kind] !== NETWORK_KIND) throw new ConflictError(`Network "${name}" does not carry our label; refusing to remove it`, "other");
+    await this.call("networkRemove", () => this.docker.getNetwork(name).remove(), () => new RuntimeError("absent")).catch((e) => {
+      if (!(e instanceof RuntimeError && e.message === "absent")) throw e;
+    });
+  }
+
+  async runHelper(spec: HelperSpec): Promise<{ exitCode: number; output: string }> {
+    const container = await this.call("helperCreate", () =>
+      this.docker.createContainer({
+        Image: spec.image,
+        Cmd: spec.argv,
+        Labels: { ...spec.labels, [LABEL.kind]: HELPER_KIND },
+        HostConfig: {
+          NetworkMode: spec.hostNetwork ? "host" : "none",
+          CapDrop: ["ALL"],
+          CapAdd: spec.capAdd,
+          SecurityOpt: ["no-new-privileges=true"],
+        },
+      }),
+    );
+    try {
+      await this.call("helperStart", () => container.start());
+      const { StatusCode } = (await this.call("helperWait", () => container.wait())) as { StatusCode: number };
+      const raw = (await this.call("helperLogs", () => container.logs({ stdout: true, stderr: true, follow: false }))) as unknown as Buffer;
+      const parts: Buffer[] = [];
+      new StreamDemuxer((_s, chunk) => parts.push(chunk)).push(Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw)));
+      return { exitCode: StatusCode, output: Buffer.concat(parts).toString("utf8") };
+    } finally {
+      await container.remove({ force: true }).catch(() => undefined);
+    }
+  }
+
   private followProgress(stream: NodeJS.ReadableStream, onEvent: (e: { stream?: string; status?: string; id?: string }) => void) {
     return new Promise<void>((resolve, reject) => {
       this.docker.modem.followProgress(
@@ -493,6 +576,25 @@ export class DockerSpaceRuntime implements SpaceRuntime {
       );
     });
   }
+}
+
+/** Docker's device request for a GPU spec: all GPUs (-1), a count, or device ids. */
+export function deviceRequestsOf(gpu: GpuSpec) {
+  if (gpu === false) return undefined;
+  const base = { Driver: "", Capabilities: [["gpu"]] };
+  return ["deviceIds" in gpu ? { ...base, DeviceIDs: gpu.deviceIds } : { ...base, Count: gpu.count }];
+}
+
+function tmpfsOf(spec: ContainerSpec): Record<string, string> {
+  const tmp = { "/tmp": `rw,nosuid,nodev,exec,size=${spec.tmpfsBytes}` };
+  if (!spec.readOnlyRootfs) return tmp;
+  // A read-only root still needs somewhere for the user's home (npm -g, pip --user) and for runtime files.
+  return {
+    ...tmp,
+    "/home/sandbox": `rw,nosuid,nodev,exec,size=${spec.tmpfsBytes},uid=1001,gid=1001,mode=0755`,
+    "/run": "rw,nosuid,nodev,size=16m",
+    "/var/tmp": `rw,nosuid,nodev,size=${spec.tmpfsBytes}`,
+  };
 }
 
 function conflictReason(msg: string): ConflictReason {
