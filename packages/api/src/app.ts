@@ -13,6 +13,14 @@ import type { ExecService } from "./services/execService.js";
 import type { SpaceService } from "./services/spaceService.js";
 import type { SystemService } from "./services/systemService.js";
 import type { AuditLog } from "./store/auditLog.js";
+import type { Metrics } from "./metrics/metrics.js";
+import { httpMetrics } from "./metrics/httpMetrics.js";
+import type { FileService } from "./services/files/fileService.js";
+import type { ObservabilityService } from "./services/observability.js";
+import { fileRoutes } from "./routes/files.js";
+import { metricsRoutes } from "./routes/metrics.js";
+import { observabilityRoutes } from "./routes/observability.js";
+import { openapiRoutes } from "./routes/openapi.js";
 
 export interface AppDeps {
   logger: Logger;
@@ -21,6 +29,9 @@ export interface AppDeps {
   execs: ExecService;
   system: SystemService;
   audit: AuditLog;
+  files: FileService;
+  observability: ObservabilityService;
+  metrics: Metrics;
   keepaliveMaxMs: number;
   version: string;
   bodyLimitBytes: number;
@@ -33,6 +44,8 @@ export function createApp(deps: AppDeps): Express {
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
   app.use(httpLogger(deps.logger));
+  app.use(httpMetrics(deps.metrics));
+  app.use(metricsRoutes(deps.metrics, deps.auth));
 
   const api = express.Router();
   api.use(healthRoutes(deps.version));
@@ -41,7 +54,10 @@ export function createApp(deps: AppDeps): Express {
   api.use(spaceRoutes(deps.spaces, deps.bodyLimitBytes));
   api.use(execRoutes(deps.execs, { bodyLimit: deps.bodyLimitBytes, maxOutputBytes: deps.execMaxOutputBytes }));
   api.use(sleepRoutes(deps.spaces, { bodyLimit: deps.bodyLimitBytes, keepaliveMaxMs: deps.keepaliveMaxMs }));
+  api.use(fileRoutes(deps.files, deps.bodyLimitBytes));
+  api.use(observabilityRoutes(deps.observability));
   api.use(auditRoutes(deps.audit));
+  api.use(openapiRoutes(deps.version));
   api.use(notFoundHandler);
 
   app.use("/api", api);

@@ -58,6 +58,7 @@ export async function startServer(cfg: Config, logger: Logger): Promise<RunningS
   else if (key?.origin === "env") logger.info("API key taken from API_KEY");
   else logger.info({ keyFile: key?.origin }, `${key?.generated ? "generated an API key" : "API key"} in ${key?.origin} (read it with: cat ${key?.origin})`);
   logger.info({ url }, `Clawdspace API listening on ${url}`);
+  deps.pruner.start();
   if (cfg.sleep.idleTimeoutMs > 0) {
     deps.worker.start();
     logger.info({ idleTimeoutMs: cfg.sleep.idleTimeoutMs, hibernateAfterMs: cfg.sleep.hibernateAfterMs, checkMs: cfg.sleep.checkMs }, "sleep worker started");
@@ -65,6 +66,7 @@ export async function startServer(cfg: Config, logger: Logger): Promise<RunningS
 
   const close = async () => {
     await deps.worker.stop();
+    deps.pruner.stop();
     await new Promise<void>((resolve) => {
       const force = setTimeout(() => server.closeAllConnections(), cfg.shutdownGraceMs);
       server.close(() => {

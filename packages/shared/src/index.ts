@@ -5,3 +5,5 @@ export * from "./schemas/space.js";
 export * from "./schemas/exec.js";
 export * from "./schemas/system.js";
 export * from "./client.js";
+export * from "./schemas/files.js";
+export * from "./schemas/audit.js";
