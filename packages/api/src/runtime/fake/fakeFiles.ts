@@ -1,5 +1,5 @@
 import { posix } from "node:path";
-import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { extract, pack } from "tar-stream";
 import { FileNotFoundError, FileTypeError, PathOutsideError, RuntimeError } from "../errors.js";
 import { WORKSPACE } from "../naming.js";
@@ -199,8 +199,7 @@ export class FakeFileTree {
       ex.on("finish", resolve);
       ex.on("error", reject);
     });
-    Readable.from(tar as AsyncIterable<Buffer>).pipe(ex as unknown as NodeJS.WritableStream);
-    await done;
+    await Promise.all([pipeline(tar, ex as unknown as NodeJS.WritableStream), done]);
   }
 
   /** Test helpers: plant content directly. */

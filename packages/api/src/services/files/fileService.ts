@@ -116,6 +116,7 @@ export class FileService {
 
   async remove(name: string, path: string, recursive: boolean, who: Actor, onWake?: OnWake) {
     const abs = workspacePath(path);
+    if (abs === WORKSPACE) throw new HttpError(409, "FILE_CONFLICT", "The workspace itself cannot be deleted");
     const { wake } = await this.awake(name, who, () => this.runtime.removePath(name, abs, recursive), onWake);
     this.audit.append({ ...who, space: name, type: "space.file.delete", meta: { path: clientPath(abs), recursive } });
     return { message: `Deleted ${clientPath(abs)}`, wake };
@@ -131,6 +132,7 @@ export class FileService {
   async rename(name: string, from: string, to: string, who: Actor, onWake?: OnWake) {
     const a = workspacePath(from);
     const b = workspacePath(to);
+    if (a === WORKSPACE || b === WORKSPACE) throw new HttpError(409, "FILE_CONFLICT", "The workspace itself cannot be renamed");
     const { wake } = await this.awake(name, who, () => this.runtime.movePath(name, a, b), onWake);
     this.audit.append({ ...who, space: name, type: "space.file.rename", meta: { from: clientPath(a), to: clientPath(b) } });
     return { message: `Renamed ${clientPath(a)} to ${clientPath(b)}`, wake };

@@ -1,5 +1,6 @@
 import { posix } from "node:path";
-import { PassThrough, Readable } from "node:stream";
+import { PassThrough, type Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { extract, pack, type Header as Headers } from "tar-stream";
 
 export const SPACE_UID = 1001;
@@ -38,14 +39,18 @@ export function sanitizeTar(input: NodeJS.ReadableStream, maxBytes = Number.POSI
   const out = pack();
   const output = new PassThrough();
   out.pipe(output);
+  // the failure reaches the caller through `report`; the consumer of `output` only sees it end
+  output.on("error", () => undefined);
+  out.on("error", () => undefined);
 
   const underLink = (name: string) => {
     for (let p = posix.dirname(name); p !== "." && p !== "/"; p = posix.dirname(p)) if (links.has(p)) return true;
     return false;
   };
 
+  let fail: (err: Error) => void = () => undefined;
   const finished = new Promise<SanitizeReport>((resolve, reject) => {
-    const fail = (err: Error) => {
+    fail = (err: Error) => {
       output.destroy(err);
       reject(err);
     };
@@ -96,9 +101,8 @@ export function sanitizeTar(input: NodeJS.ReadableStream, maxBytes = Number.POSI
       resolve(report);
     });
     ex.on("error", (e) => fail(Object.assign(new Error(`not a valid tar archive: ${e.message}`), { invalidTar: true })));
-    (input as Readable).on("error", (e) => fail(e));
   });
-  Readable.from(input as AsyncIterable<Buffer>).pipe(ex as unknown as NodeJS.WritableStream);
+  pipeline(input, ex as unknown as NodeJS.WritableStream).catch((e: Error) => fail(e));
   // the caller awaits report after the runtime consumed output; keep an early failure from being unhandled
   finished.catch(() => undefined);
   return { output, report: finished };
