@@ -9,3 +9,4 @@ export { FakeSpaceRuntime } from "./runtime/fake/fakeRuntime.js";
 export * from "./runtime/errors.js";
 export * from "./runtime/naming.js";
 export type * from "./runtime/types.js";
+export { AuditLog } from "./store/auditLog.js";

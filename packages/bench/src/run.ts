@@ -6,6 +6,8 @@ import { promisify } from "node:util";
 import { DockerSpaceRuntime, composeDeps, createApp, loadConfig, openDb } from "@clawdspace/api";
 import Docker from "dockerode";
 import { pino } from "pino";
+import { benchAudit, printAudit } from "./auditBench.js";
+import { benchFiles, printThroughput } from "./filesBench.js";
 import { benchSleepWorker, printTickCosts } from "./sleepBench.js";
 import { printTable, summarize, timed, type Row } from "./stats.js";
 
@@ -167,15 +169,29 @@ try {
   await runtime.ping();
   if (!(await runtime.imageExists(cfg.image))) throw new Error(`image ${cfg.image} is missing: run npm run image first`);
   console.log(`Clawdspace benchmark (run ${runId}); engine ${(await runtime.engineInfo()).version}; image ${cfg.image}`);
-  printTable("create", [await benchCreate()]);
-  printTable("exec", await benchExec());
-  printTable("list", await benchList());
-  const sleepers = Number(process.env.BENCH_SLEEP_SPACES ?? 100);
-  const names = Array.from({ length: sleepers }, (_, i) => `b${runId}-s${i}`);
-  for (let i = 0; i < names.length; i += 8) {
-    await Promise.all(names.slice(i, i + 8).map(async (n) => (await docker.createContainer(rawSpec(n))).start()));
+  // BENCH_ONLY=files,audit runs a subset (create, exec, list, sleep, files, audit)
+  const only = new Set((process.env.BENCH_ONLY ?? "create,exec,list,sleep,files,audit").split(",").map((s) => s.trim()));
+  if (only.has("create")) printTable("create", [await benchCreate()]);
+  if (only.has("exec")) printTable("exec", await benchExec());
+  if (only.has("list")) printTable("list", await benchList());
+  if (only.has("sleep")) {
+    const sleepers = Number(process.env.BENCH_SLEEP_SPACES ?? 100);
+    const names = Array.from({ length: sleepers }, (_, i) => `b${runId}-s${i}`);
+    for (let i = 0; i < names.length; i += 8) {
+      await Promise.all(names.slice(i, i + 8).map(async (n) => (await docker.createContainer(rawSpec(n))).start()));
+    }
+    printTickCosts(await benchSleepWorker(cfg, runtime, docker, names));
+    await cleanup();
   }
-  printTickCosts(await benchSleepWorker(cfg, runtime, docker, names));
+  if (only.has("files")) {
+    const space = `b${runId}-files`;
+    await api("POST", "/api/spaces", { name: space, memory: "256m" });
+    printThroughput(await benchFiles(base, key, space, Number(process.env.BENCH_FILE_ITERATIONS ?? 5)));
+  }
+  if (only.has("audit")) {
+    const events = Number(process.env.BENCH_AUDIT_EVENTS ?? 1_000_000);
+    printAudit(events, await benchAudit(events));
+  }
 } finally {
   await cleanup().catch(() => undefined);
   server.close();

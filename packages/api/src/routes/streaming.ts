@@ -9,16 +9,27 @@ export function clientGone(_req: Request, res: Response): AbortSignal {
   return controller.signal;
 }
 
-/** Writes a chunk; when the socket is full, the returned promise holds the source back until it drains. */
+const draining = new WeakMap<Response, Promise<void>>();
+
+/**
+ * Writes a chunk; when the socket is full, the returned promise holds the source back until
+ * it drains. Writers that keep going share one wait, so listeners never pile up.
+ */
 export function writeWithBackpressure(res: Response, chunk: Buffer | string): void | Promise<void> {
-  if (res.destroyed || res.write(chunk)) return;
-  return new Promise((resolve) => {
+  if (res.destroyed) return;
+  const pending = draining.get(res);
+  if (res.write(chunk) && !pending) return;
+  if (pending) return pending;
+  const wait = new Promise<void>((resolve) => {
     const done = () => {
       res.off("drain", done);
       res.off("close", done);
+      draining.delete(res);
       resolve();
     };
     res.on("drain", done);
     res.on("close", done);
   });
+  draining.set(res, wait);
+  return wait;
 }
