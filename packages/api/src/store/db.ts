@@ -29,6 +29,8 @@ const MIGRATIONS: string[] = [
    CREATE INDEX audit_space ON audit(space, id);
    CREATE INDEX audit_type ON audit(type, id);
    CREATE INDEX audit_ts ON audit(ts);`,
+  // GET /api/audit?space=&type= (a space's execs, say) walks this instead of filtering a space's whole history.
+  `CREATE INDEX audit_space_type ON audit(space, type, id);`,
 ];
 
 /** Opens (or creates) the embedded store: WAL so readers never wait on the worker's writes. */
