@@ -17,6 +17,14 @@ import type { SystemService } from "./services/systemService.js";
 import type { TemplateService } from "./services/templates/templateService.js";
 import type { TerminalService } from "./services/terminal/terminalService.js";
 import type { AuditLog } from "./store/auditLog.js";
+import type { Metrics } from "./metrics/metrics.js";
+import { httpMetrics } from "./metrics/httpMetrics.js";
+import type { FileService } from "./services/files/fileService.js";
+import type { ObservabilityService } from "./services/observability.js";
+import { fileRoutes } from "./routes/files.js";
+import { metricsRoutes } from "./routes/metrics.js";
+import { observabilityRoutes } from "./routes/observability.js";
+import { openapiRoutes } from "./routes/openapi.js";
 
 export interface AppDeps {
   logger: Logger;
@@ -27,6 +35,9 @@ export interface AppDeps {
   templates: TemplateService;
   audit: AuditLog;
   terminals: TerminalService;
+  files: FileService;
+  observability: ObservabilityService;
+  metrics: Metrics;
   keepaliveMaxMs: number;
   version: string;
   bodyLimitBytes: number;
@@ -39,6 +50,8 @@ export function createApp(deps: AppDeps): Express {
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
   app.use(httpLogger(deps.logger));
+  app.use(httpMetrics(deps.metrics));
+  app.use(metricsRoutes(deps.metrics, deps.auth));
 
   const api = express.Router();
   api.use(healthRoutes(deps.version));
@@ -48,8 +61,11 @@ export function createApp(deps: AppDeps): Express {
   api.use(execRoutes(deps.execs, { bodyLimit: deps.bodyLimitBytes, maxOutputBytes: deps.execMaxOutputBytes }));
   api.use(sleepRoutes(deps.spaces, { bodyLimit: deps.bodyLimitBytes, keepaliveMaxMs: deps.keepaliveMaxMs }));
   api.use(terminalRoutes(deps.spaces, deps.terminals));
-  api.use(auditRoutes(deps.audit));
   api.use(templateRoutes(deps.templates, deps.bodyLimitBytes));
+  api.use(fileRoutes(deps.files, deps.bodyLimitBytes));
+  api.use(observabilityRoutes(deps.observability));
+  api.use(auditRoutes(deps.audit));
+  api.use(openapiRoutes(deps.version));
   api.use(notFoundHandler);
 
   app.use("/api", api);

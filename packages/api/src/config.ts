@@ -127,6 +127,11 @@ export const ConfigSchema = z
     TERMINAL_OUTPUT_ACTIVITY_MS: int(0, 3_600_000, 10_000),
     TERMINAL_ALLOWED_ORIGINS: z.string().optional(),
     HISTORY_POLL_MS: int(100, 3_600_000, 5_000),
+    FILE_MAX_BYTES: int(1024, 1024 ** 4, 10 * 1024 ** 3),
+    AUDIT_MAX_AGE_DAYS: int(0, 36_500, 90),
+    AUDIT_MAX_EVENTS: int(0, 1_000_000_000, 1_000_000),
+    AUDIT_PRUNE_MS: int(1000, 86_400_000, 600_000),
+    OBSERVE_DU_CACHE_MS: int(0, 3_600_000, 10_000),
   })
   .transform((env, ctx) => {
     const docker = parseDockerHost(env.DOCKER_HOST, ctx);
@@ -169,6 +174,9 @@ export const ConfigSchema = z
       execMaxOutputBytes: env.EXEC_MAX_OUTPUT_BYTES,
       bodyLimitBytes: env.BODY_LIMIT_BYTES,
       shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+      files: { maxUploadBytes: env.FILE_MAX_BYTES },
+      audit: { maxAgeMs: env.AUDIT_MAX_AGE_DAYS * 86_400_000, maxEvents: env.AUDIT_MAX_EVENTS, pruneMs: env.AUDIT_PRUNE_MS },
+      observe: { duCacheMs: env.OBSERVE_DU_CACHE_MS },
       sleep: {
         idleTimeoutMs: env.IDLE_TIMEOUT_MS,
         hibernateAfterMs: env.HIBERNATE_AFTER_MS,

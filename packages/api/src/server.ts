@@ -70,6 +70,7 @@ export async function startServer(cfg: Config, logger: Logger): Promise<RunningS
     // Rules vanish with a host reboot while networks and their spaces come back: re-apply before anyone relies on them.
     await deps.network.reapply().catch((err) => logger.error({ err }, "could not re-apply the network policy; spaces may be unfiltered"));
   }
+  deps.pruner.start();
   if (cfg.sleep.idleTimeoutMs > 0) {
     deps.worker.start();
     logger.info({ idleTimeoutMs: cfg.sleep.idleTimeoutMs, hibernateAfterMs: cfg.sleep.hibernateAfterMs, checkMs: cfg.sleep.checkMs }, "sleep worker started");
@@ -81,6 +82,7 @@ export async function startServer(cfg: Config, logger: Logger): Promise<RunningS
     await deps.terminals.close();
     wss.close();
     await deps.history.stop();
+    deps.pruner.stop();
     await new Promise<void>((resolve) => {
       const force = setTimeout(() => server.closeAllConnections(), cfg.shutdownGraceMs);
       server.close(() => {

@@ -6,6 +6,8 @@ import { promisify } from "node:util";
 import { DockerSpaceRuntime, attachTerminal, composeDeps, createApp, loadConfig, openDb } from "@clawdspace/api";
 import Docker from "dockerode";
 import { pino } from "pino";
+import { benchAudit, printAudit } from "./auditBench.js";
+import { benchFiles, printThroughput } from "./filesBench.js";
 import { benchSleepWorker, printTickCosts } from "./sleepBench.js";
 import { printTable, summarize, timed, type Row } from "./stats.js";
 import { benchTerminal, printTerminal } from "./terminalBench.js";
@@ -27,8 +29,8 @@ const deps = composeDeps(cfg, runtime, pino({ level: "silent" }), key, openDb(":
 const app = createApp(deps);
 const server = createServer(app);
 attachTerminal(server, deps);
-/** BENCH_ONLY=terminal (or create,exec,list,sleep,gvisor) runs a part of the suite. */
-const only = new Set((process.env.BENCH_ONLY ?? "create,exec,list,terminal,sleep,gvisor").split(",").map((s) => s.trim()));
+/** BENCH_ONLY=terminal (or create,exec,list,sleep,gvisor,files,audit) runs a part of the suite. */
+const only = new Set((process.env.BENCH_ONLY ?? "create,exec,list,terminal,sleep,gvisor,files,audit").split(",").map((s) => s.trim()));
 await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
 const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 const headers = { authorization: `Bearer ${key}`, "content-type": "application/json" };
@@ -228,6 +230,16 @@ try {
       await Promise.all(names.slice(i, i + 8).map(async (n) => (await docker.createContainer(rawSpec(n))).start()));
     }
     printTickCosts(await benchSleepWorker(cfg, runtime, docker, names));
+    await cleanup();
+  }
+  if (only.has("files")) {
+    const space = `b${runId}-files`;
+    await api("POST", "/api/spaces", { name: space, memory: "256m" });
+    printThroughput(await benchFiles(base, key, space, Number(process.env.BENCH_FILE_ITERATIONS ?? 5)));
+  }
+  if (only.has("audit")) {
+    const events = Number(process.env.BENCH_AUDIT_EVENTS ?? 1_000_000);
+    printAudit(events, await benchAudit(events));
   }
 } finally {
   await cleanup().catch(() => undefined);

@@ -7,3 +7,5 @@ export * from "./schemas/system.js";
 export * from "./schemas/terminal.js";
 export * from "./schemas/template.js";
 export * from "./client.js";
+export * from "./schemas/files.js";
+export * from "./schemas/audit.js";

@@ -1,5 +1,6 @@
 import { statfs } from "node:fs/promises";
 import os from "node:os";
+import { dirname } from "node:path";
 import { formatBytes, type Capabilities, type SystemInfo } from "@clawdspace/shared";
 import type { SpaceRuntime } from "../runtime/types.js";
 import { GPU_RUNTIME, HostFacts } from "./hostFacts.js";
@@ -67,8 +68,19 @@ export class SystemService {
   }
 
   private async disk(): Promise<{ total: number; used: number; available: number } | null> {
+    // The data folder may not exist yet (first start): its nearest existing parent is on the same disk.
+    let path = this.diskPath || "/";
+    for (;;) {
+      try {
+        await statfs(path);
+        break;
+      } catch {
+        if (path === dirname(path)) return null;
+        path = dirname(path);
+      }
+    }
     try {
-      const s = await statfs(this.diskPath);
+      const s = await statfs(path);
       const total = s.blocks * s.bsize;
       const available = s.bavail * s.bsize;
       return { total, used: total - s.bfree * s.bsize, available };

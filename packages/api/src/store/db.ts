@@ -42,6 +42,8 @@ const MIGRATIONS: string[] = [
      yaml TEXT NOT NULL,
      updated_at INTEGER NOT NULL
    );`,
+  // GET /api/audit?space=&type= (a space's execs, say) walks this instead of filtering a space's whole history.
+  `CREATE INDEX audit_space_type ON audit(space, type, id);`,
 ];
 
 /** Opens (or creates) the embedded store: WAL so readers never wait on the worker's writes. */

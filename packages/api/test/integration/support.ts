@@ -9,6 +9,7 @@ import { createApp } from "../../src/app.js";
 import { composeDeps } from "../../src/compose.js";
 import { loadConfig } from "../../src/config.js";
 import { attachTerminal } from "../../src/http/terminalUpgrade.js";
+import { createLogger } from "../../src/http/logger.js";
 import { DockerSpaceRuntime } from "../../src/runtime/docker/dockerRuntime.js";
 import { openDb } from "../../src/store/db.js";
 import { RUN_LABEL, testNetworkPrefix } from "./globalSetup.js";
@@ -42,7 +43,8 @@ export async function startTestServer(env: Record<string, string> = {}, opts: { 
   cfg.extraLabels = { ...cfg.extraLabels, [RUN_LABEL]: runId };
   const runtime = new DockerSpaceRuntime(cfg.docker, [`${RUN_LABEL}=${runId}`]);
   const db = openDb(env.CLAWDSPACE_DATA_DIR ?? ":memory:");
-  const logger = opts.logStream ? pino({ level: "trace" }, opts.logStream) : pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
+  // A captured log goes through the production logger (its redaction and masking are under test).
+  const logger = opts.logStream ? createLogger("debug", opts.logStream) : pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
   const deps = composeDeps(cfg, runtime, logger, key, db);
   if (cfg.sleep.idleTimeoutMs > 0 && env.IDLE_TIMEOUT_MS) deps.worker.start();
   const app = createApp(deps);
@@ -65,6 +67,7 @@ export async function startTestServer(env: Record<string, string> = {}, opts: { 
       await deps.terminals.close();
       wss.close();
       await deps.history.stop();
+      deps.pruner.stop();
       await new Promise<void>((r) => {
         server.closeAllConnections();
         server.close(() => r());

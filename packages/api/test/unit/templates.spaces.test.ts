@@ -216,7 +216,7 @@ describe("env and envFile at create", () => {
     const bytes = Buffer.from([0, 1, 2, 255, 10]);
     await createSpace(t, "e2", { envFile: { content: bytes.toString("base64"), encoding: "base64", path: "config/secrets.env" } });
     const write = t.fake.execLog.find((e) => e.spec.argv.includes("/workspace/config/secrets.env"))!;
-    expect(Buffer.compare(write.spec.stdin!, bytes)).toBe(0);
+    expect(Buffer.compare(write.spec.stdin as Buffer, bytes)).toBe(0);
   });
 
   it.each([

@@ -56,3 +56,19 @@ export const StatsSchema = z.object({
   }),
 });
 export type SpaceStats = z.infer<typeof StatsSchema>["stats"];
+
+export const ProcessInfoSchema = z.object({
+  pid: z.number(),
+  user: z.string(),
+  cpuPercent: z.number(),
+  memPercent: z.number(),
+  rssBytes: z.number(),
+  elapsedSeconds: z.number(),
+  command: z.string().describe("masked: tokens and KEY=value secrets are replaced"),
+});
+export const ObservabilitySchema = z.object({
+  state: z.enum(["running", "asleep"]).describe("asleep: paused or stopped; looking never wakes a space"),
+  processes: z.array(ProcessInfoSchema).describe("top processes by CPU"),
+  disk: z.object({ workspaceBytes: z.number(), measuredAt: z.string(), cached: z.boolean() }).nullable(),
+});
+export type Observability = z.infer<typeof ObservabilitySchema>;

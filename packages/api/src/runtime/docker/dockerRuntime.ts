@@ -28,9 +28,10 @@ import type {
   SpaceRuntime,
   VolumeInfo,
 } from "../types.js";
+import { ExecFileOps } from "../execFiles.js";
 import { CgroupCpuReader } from "./cgroupCpu.js";
 import { StreamDemuxer } from "./demux.js";
-import { computeStats, type DockerStatsDoc } from "./stats.js";
+import { computeStats, hasPrecpu, type DockerStatsDoc } from "./stats.js";
 import { estimateStartedAt, foldState } from "./status.js";
 
 export interface DockerConnection {
@@ -67,6 +68,16 @@ export class DockerSpaceRuntime implements SpaceRuntime {
   private readonly calls: Record<string, number> = {};
   /** Only a local engine's cgroups are this host's. */
   private readonly cgroups: CgroupCpuReader | null;
+  /** Workspace files through exec as the space's user (see execFiles.ts for why not the archive API). */
+  private readonly files = new ExecFileOps((name, spec, sink, signal) => this.exec(name, spec, sink, signal));
+  readonly listFiles = this.files.listFiles.bind(this.files);
+  readonly readFile = this.files.readFile.bind(this.files);
+  readonly writeFile = this.files.writeFile.bind(this.files);
+  readonly removePath = this.files.removePath.bind(this.files);
+  readonly makeDir = this.files.makeDir.bind(this.files);
+  readonly movePath = this.files.movePath.bind(this.files);
+  readonly getArchive = this.files.getArchive.bind(this.files);
+  readonly putArchive = this.files.putArchive.bind(this.files);
 
   /**
    * @param scope extra `key=value` label filters for listing: a test run or a benchmark sees
@@ -349,7 +360,12 @@ export class DockerSpaceRuntime implements SpaceRuntime {
       }),
     );
     const stream = await this.call("execStart", () => exec.start({ hijack: withStdin, stdin: withStdin }));
-    if (withStdin) stream.end(spec.stdin);
+    if (Buffer.isBuffer(spec.stdin)) stream.end(spec.stdin);
+    else if (spec.stdin) {
+      const input = spec.stdin;
+      input.on("error", () => stream.destroy());
+      input.pipe(stream);
+    }
 
     await new Promise<void>((resolve, reject) => {
       const demux = new StreamDemuxer((which, chunk) => {
@@ -434,8 +450,13 @@ export class DockerSpaceRuntime implements SpaceRuntime {
   }
 
   async stats(name: string): Promise<ContainerStats> {
-    const doc = (await this.onContainer(name, "stats", (c) => c.stats({ stream: false }))) as unknown as DockerStatsDoc;
-    return computeStats(doc);
+    // One read: without one-shot the engine samples twice and hands both (cpu_stats and precpu_stats).
+    const read = async () => (await this.onContainer(name, "stats", (c) => c.stats({ stream: false }))) as unknown as DockerStatsDoc;
+    const doc = await read();
+    if (hasPrecpu(doc) || doc.cpu_stats?.system_cpu_usage === undefined) return computeStats(doc);
+    // Fallback: an engine that answered without a previous sample (20.10 on a freshly started container,
+    // or with one-shot forced by a proxy) gets a second read, and the first one serves as the previous sample.
+    return computeStats(await read(), doc);
   }
 
   async cpuUsage(name: string): Promise<number> {

@@ -1,7 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { ConflictError, ImageNotFoundError, InvalidSpecError, RuntimeUnavailableError, SpaceNotFoundError } from "../errors.js";
 import { LABEL, NETWORK_KIND, VOLUME_KIND, containerNameOf } from "../naming.js";
+import { FakeFileTree } from "./fakeFiles.js";
 import type {
+  ByteSink,
+  FileStat,
   ContainerSpec,
   ContainerStats,
   EngineInfo,
@@ -271,6 +274,45 @@ export class FakeSpaceRuntime implements SpaceRuntime {
       close: () => tty.exit(-1),
       done,
     };
+  }
+
+  /** Workspace trees by volume, so a recreated space on the same volume sees the same files. */
+  readonly trees = new Map<string, FakeFileTree>();
+
+  /** The file tree of a space (its volume's); file ops need it running, as execs do. */
+  tree(name: string, op = "files"): FakeFileTree {
+    this.enter(op);
+    const c = this.get(name);
+    if (c.state === "paused") throw new ConflictError(`Container ${name} is paused, unpause the container before exec`, "paused");
+    if (c.state === "stopped") throw new ConflictError(`Container ${name} is not running`, "not-running");
+    let t = this.trees.get(c.spec.volumeName);
+    if (!t) this.trees.set(c.spec.volumeName, (t = new FakeFileTree()));
+    return t;
+  }
+
+  async listFiles(name: string, dir: string): Promise<FileStat[]> {
+    return this.tree(name).list(dir);
+  }
+  async readFile(name: string, path: string, sink: ByteSink, opts: { maxBytes?: number } = {}): Promise<{ size: number }> {
+    return this.tree(name).read(path, sink, opts.maxBytes);
+  }
+  async writeFile(name: string, path: string, body: NodeJS.ReadableStream, opts: { size: number; mode?: number }): Promise<void> {
+    return this.tree(name).write(path, body, opts.size, opts.mode);
+  }
+  async removePath(name: string, path: string, recursive: boolean): Promise<void> {
+    this.tree(name).remove(path, recursive);
+  }
+  async makeDir(name: string, path: string): Promise<void> {
+    this.tree(name).mkdir(path);
+  }
+  async movePath(name: string, from: string, to: string): Promise<void> {
+    this.tree(name).move(from, to);
+  }
+  async getArchive(name: string, path: string, sink: ByteSink): Promise<void> {
+    return this.tree(name).tarOut(path, sink);
+  }
+  async putArchive(name: string, dir: string, tar: NodeJS.ReadableStream): Promise<void> {
+    return this.tree(name).tarIn(dir, tar);
   }
 
   async stats(name: string): Promise<ContainerStats> {
