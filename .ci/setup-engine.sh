@@ -3,14 +3,17 @@
 #   1. a working Docker engine (installs docker.io and starts dockerd if needed),
 #   2. a Debian bookworm base image (debian:bookworm-slim if it can be pulled,
 #      otherwise clawdspace/debian-base:bookworm built offline with debootstrap),
-#   3. chromium at /usr/bin/chromium for browser tests,
-#   4. tmux (drives `clawdspace shell` in the CLI tests) and systemd-analyze (verifies the unit).
+#   3. gVisor (runsc) registered with the engine as runtime "runsc" (--network=host),
+#   4. chromium at /usr/bin/chromium for browser tests,
+#   5. tmux (drives `clawdspace shell` in the CLI tests) and systemd-analyze (verifies the unit).
 # Idempotent: every step is skipped when already satisfied. Works from any cwd.
 #
 # Environment:
 #   DOCKERD_LOG               dockerd output (default /var/log/clawdspace-dockerd.log)
 #   DOCKERD_WAIT_SECONDS      how long to wait for the engine (default 60)
 #   CLAWDSPACE_SKIP_CHROMIUM  set to 1 to skip the chromium step
+#   CLAWDSPACE_SKIP_GVISOR    set to 1 to skip the gVisor step
+#   DOCKER_DAEMON_JSON        the engine's config file (default /etc/docker/daemon.json)
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -94,7 +97,57 @@ else
   fi
 fi
 
-# --- 3. Chromium for browser tests --------------------------------------------
+# --- 3. gVisor ------------------------------------------------------------------
+# runsc's own network stack fails on these machines; --network=host makes it use the
+# container's network namespace (which Docker still sets up per container).
+DOCKER_DAEMON_JSON="${DOCKER_DAEMON_JSON:-/etc/docker/daemon.json}"
+engine_has_runsc() { docker info --format '{{json .Runtimes}}' 2>/dev/null | grep -q '"runsc"'; }
+
+if [[ "${CLAWDSPACE_SKIP_GVISOR:-0}" == "1" ]]; then
+  log "skipping gVisor (CLAWDSPACE_SKIP_GVISOR=1)"
+elif engine_has_runsc; then
+  log "gVisor: the engine has runtime runsc"
+else
+  command -v runsc >/dev/null 2>&1 || apt_install runsc
+  RUNSC_PATH="$(command -v runsc)"
+  is_root || die "need root to register runsc in $DOCKER_DAEMON_JSON"
+  mkdir -p "$(dirname "$DOCKER_DAEMON_JSON")"
+  RUNSC_ENTRY="{\"path\": \"$RUNSC_PATH\", \"runtimeArgs\": [\"--network=host\"]}"
+  if [[ ! -s "$DOCKER_DAEMON_JSON" ]]; then
+    printf '{\n  "runtimes": {\n    "runsc": %s\n  }\n}\n' "$RUNSC_ENTRY" >"$DOCKER_DAEMON_JSON"
+  else
+    # Merge, never overwrite: an operator's other settings stay as they are.
+    MERGE='
+      const fs = require("fs"); const file = process.env.DAEMON_JSON;
+      const cfg = JSON.parse(fs.readFileSync(file, "utf8"));
+      cfg.runtimes = { ...(cfg.runtimes || {}), runsc: JSON.parse(process.env.RUNSC_ENTRY) };
+      fs.writeFileSync(file + ".tmp", JSON.stringify(cfg, null, 2) + "\n"); fs.renameSync(file + ".tmp", file);'
+    MERGE_PY='
+import json, os
+f = os.environ["DAEMON_JSON"]; cfg = json.load(open(f))
+cfg.setdefault("runtimes", {})["runsc"] = json.loads(os.environ["RUNSC_ENTRY"])
+open(f + ".tmp", "w").write(json.dumps(cfg, indent=2) + "\n"); os.replace(f + ".tmp", f)'
+    if command -v node >/dev/null 2>&1; then DAEMON_JSON="$DOCKER_DAEMON_JSON" RUNSC_ENTRY="$RUNSC_ENTRY" node -e "$MERGE"
+    elif command -v python3 >/dev/null 2>&1; then DAEMON_JSON="$DOCKER_DAEMON_JSON" RUNSC_ENTRY="$RUNSC_ENTRY" python3 -c "$MERGE_PY"
+    else die "need node or python3 to merge runsc into $DOCKER_DAEMON_JSON (or add it by hand, see docs/TEMPLATES.md)"
+    fi
+  fi
+  log "registered runsc in $DOCKER_DAEMON_JSON; reloading the engine with SIGHUP (running containers are untouched)"
+  kill -HUP "$(pidof dockerd)"
+  for _ in $(seq 1 20); do engine_has_runsc && break; sleep 0.5; done
+  if ! engine_has_runsc && [[ -n "${DOCKERD_PID:-}" ]]; then
+    # Only a dockerd this script started (so nothing else runs on it yet) may be restarted.
+    log "SIGHUP did not load runsc; restarting the dockerd this script started"
+    kill "$DOCKERD_PID"; while kill -0 "$DOCKERD_PID" 2>/dev/null; do sleep 0.5; done
+    setsid dockerd </dev/null >>"$DOCKERD_LOG" 2>&1 &
+    DOCKERD_PID=$!; disown || true
+    for _ in $(seq 1 "$DOCKERD_WAIT_SECONDS"); do engine_has_runsc && break; sleep 1; done
+  fi
+  engine_has_runsc || die "runsc is registered in $DOCKER_DAEMON_JSON but the engine does not report it; reload dockerd (kill -HUP)"
+  log "gVisor: the engine has runtime runsc ($RUNSC_PATH)"
+fi
+
+# --- 4. Chromium for browser tests --------------------------------------------
 if [[ "${CLAWDSPACE_SKIP_CHROMIUM:-0}" == "1" ]]; then
   log "skipping chromium (CLAWDSPACE_SKIP_CHROMIUM=1)"
 elif [[ -x /usr/bin/chromium ]]; then
@@ -105,7 +158,7 @@ else
   log "chromium installed ($(/usr/bin/chromium --version 2>/dev/null || echo '?'))"
 fi
 
-# --- 4. tmux and systemd-analyze ----------------------------------------------------
+# --- 5. tmux and systemd-analyze ----------------------------------------------------
 # Installed only when missing: installing the systemd package needs no running systemd.
 if command -v tmux >/dev/null 2>&1; then
   log "tmux present ($(tmux -V))"

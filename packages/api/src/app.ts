@@ -9,12 +9,22 @@ import { healthRoutes } from "./routes/health.js";
 import { sleepRoutes } from "./routes/sleep.js";
 import { spaceRoutes } from "./routes/spaces.js";
 import { systemRoutes } from "./routes/system.js";
+import { templateRoutes } from "./routes/templates.js";
 import { terminalRoutes } from "./routes/terminal.js";
 import type { ExecService } from "./services/execService.js";
 import type { SpaceService } from "./services/spaceService.js";
 import type { SystemService } from "./services/systemService.js";
+import type { TemplateService } from "./services/templates/templateService.js";
 import type { TerminalService } from "./services/terminal/terminalService.js";
 import type { AuditLog } from "./store/auditLog.js";
+import type { Metrics } from "./metrics/metrics.js";
+import { httpMetrics } from "./metrics/httpMetrics.js";
+import type { FileService } from "./services/files/fileService.js";
+import type { ObservabilityService } from "./services/observability.js";
+import { fileRoutes } from "./routes/files.js";
+import { metricsRoutes } from "./routes/metrics.js";
+import { observabilityRoutes } from "./routes/observability.js";
+import { openapiRoutes } from "./routes/openapi.js";
 
 export interface AppDeps {
   logger: Logger;
@@ -22,8 +32,12 @@ export interface AppDeps {
   spaces: SpaceService;
   execs: ExecService;
   system: SystemService;
+  templates: TemplateService;
   audit: AuditLog;
   terminals: TerminalService;
+  files: FileService;
+  observability: ObservabilityService;
+  metrics: Metrics;
   keepaliveMaxMs: number;
   version: string;
   bodyLimitBytes: number;
@@ -36,6 +50,8 @@ export function createApp(deps: AppDeps): Express {
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
   app.use(httpLogger(deps.logger));
+  app.use(httpMetrics(deps.metrics));
+  app.use(metricsRoutes(deps.metrics, deps.auth));
 
   const api = express.Router();
   api.use(healthRoutes(deps.version));
@@ -45,7 +61,11 @@ export function createApp(deps: AppDeps): Express {
   api.use(execRoutes(deps.execs, { bodyLimit: deps.bodyLimitBytes, maxOutputBytes: deps.execMaxOutputBytes }));
   api.use(sleepRoutes(deps.spaces, { bodyLimit: deps.bodyLimitBytes, keepaliveMaxMs: deps.keepaliveMaxMs }));
   api.use(terminalRoutes(deps.spaces, deps.terminals));
+  api.use(templateRoutes(deps.templates, deps.bodyLimitBytes));
+  api.use(fileRoutes(deps.files, deps.bodyLimitBytes));
+  api.use(observabilityRoutes(deps.observability));
   api.use(auditRoutes(deps.audit));
+  api.use(openapiRoutes(deps.version));
   api.use(notFoundHandler);
 
   app.use("/api", api);

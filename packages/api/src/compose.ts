@@ -16,7 +16,17 @@ import { TerminalService } from "./services/terminal/terminalService.js";
 import { HistoryCursorRepo } from "./store/historyCursorRepo.js";
 import { SpaceStateStore } from "./services/spaceState.js";
 import { SystemService } from "./services/systemService.js";
+import { SpaceSetup } from "./services/spaceSetup.js";
+import { extraCaMount } from "./services/extraCa.js";
+import { TemplateService } from "./services/templates/templateService.js";
+import { TemplateRepo } from "./store/templateRepo.js";
+import { NetworkPolicy } from "./services/network/networkPolicy.js";
+import { instrumentRuntime } from "./metrics/instrumentedRuntime.js";
+import { Metrics } from "./metrics/metrics.js";
+import { FileService } from "./services/files/fileService.js";
+import { ObservabilityService } from "./services/observability.js";
 import { AuditLog } from "./store/auditLog.js";
+import { AuditPruner } from "./store/auditPruner.js";
 import type { Db } from "./store/db.js";
 import { SpaceStateRepo } from "./store/spaceStateRepo.js";
 import { VERSION } from "./version.js";
@@ -34,7 +44,11 @@ export type ComposeConfig = Pick<
   | "execMaxOutputBytes"
   | "authDisabled"
   | "sleep"
-> & { terminal?: Config["terminal"] };
+  | "files"
+  | "audit"
+  | "observe"
+> &
+  Partial<Pick<Config, "extraCa" | "network" | "baseImage">> & { terminal?: Config["terminal"] };
 
 /** Terminal settings when a caller (an older test) gives none: the documented defaults. */
 export const DEFAULT_TERMINAL: Config["terminal"] = {
@@ -47,7 +61,9 @@ export const DEFAULT_TERMINAL: Config["terminal"] = {
 };
 
 export interface Composed extends AppDeps {
+  network: NetworkPolicy | undefined;
   worker: SleepWorker;
+  pruner: AuditPruner;
   state: SpaceStateStore;
   activity: ActivityTracker;
   events: SpaceEvents;
@@ -62,11 +78,15 @@ export function composeDeps(
   apiKey: string | undefined,
   db: Db,
   clock: Clock = Date.now,
+  metrics: Metrics = new Metrics(),
 ): Composed {
   if (!cfg.authDisabled && !apiKey) throw new Error("an API key is required unless auth is disabled");
+  // Every engine call is timed at this one seam; the runtime itself knows nothing of metrics.
+  runtime = instrumentRuntime(runtime, metrics);
   const state = new SpaceStateStore(new SpaceStateRepo(db), clock);
   const activity = new ActivityTracker(state, clock);
   const audit = new AuditLog(db, clock);
+  audit.subscribe((e) => metrics.onAudit(e));
   // A window far longer than a tick would average a burst away; but it must outlast a busy tick
   // (many spaces checked 8 at a time, each with a veto probe), or the spaces checked last never get a verdict.
   const cpu = new CpuMonitor(runtime, clock, cfg.sleep.cpuThresholdPct, Math.max(10 * cfg.sleep.checkMs, 60_000));
@@ -76,9 +96,15 @@ export function composeDeps(
     hibernateAfterMs: cfg.sleep.hibernateAfterMs,
     checkValidMs: Math.max(3 * cfg.sleep.checkMs, 3000),
   };
+  const host = new HostFacts(runtime);
+  const templates = new TemplateService(new TemplateRepo(db), host, audit, clock);
+  // Enforced unless switched off; without it internet and lan spaces share the engine's default bridge.
+  const network = cfg.network?.policy
+    ? new NetworkPolicy(runtime, { ...cfg.network, baseImage: cfg.baseImage, labels: cfg.extraLabels }, logger)
+    : undefined;
   const events = new SpaceEvents();
   const spaces = new SpaceService(
-    { runtime, activity, state, host: new HostFacts(runtime), audit, cpu, log: logger, events },
+    { runtime, activity, state, host, audit, cpu, log: logger, templates, setup: new SpaceSetup(runtime), network, events },
     {
       image: cfg.image,
       defaultMemory: cfg.defaultMemory,
@@ -87,18 +113,41 @@ export function composeDeps(
       node,
       extraLabels: cfg.extraLabels,
       sleep: policy,
+      extraCa: extraCaMount(cfg.extraCa),
     },
+  );
+  metrics.gauge(
+    "clawdspace_spaces",
+    "Spaces on this node by state (running, paused, sleeping, hibernated, stopped)",
+    async () => {
+      const counts: Record<string, number> = { running: 0, paused: 0, sleeping: 0, hibernated: 0, stopped: 0 };
+      for (const s of await spaces.list()) counts[s.state] = (counts[s.state] ?? 0) + 1;
+      return Object.entries(counts).map(([state, value]) => ({ labels: { state }, value }));
+    },
+    ["state"],
   );
   const worker = new SleepWorker(runtime, spaces, state, activity, cpu, audit, { checkMs: cfg.sleep.checkMs, opTimeoutMs: cfg.sleep.opTimeoutMs }, logger);
   const term = cfg.terminal ?? DEFAULT_TERMINAL;
   const history = new HistoryReader(runtime, audit, new HistoryCursorRepo(db), events, logger, { pollMs: term.historyPollMs, maxReadBytes: 256 * 1024 }, clock);
   const terminals = new TerminalService(runtime, spaces, activity, audit, history, events, logger, term, clock);
+  metrics.gauge("clawdspace_terminal_sessions", "Live terminal sessions on this server", () => terminals.counts().sessions);
+  metrics.gauge("clawdspace_terminal_viewers", "Sockets attached to terminal sessions", () => terminals.counts().viewers);
+  const observability = new ObservabilityService(runtime, cpu, logger, { duCacheMs: cfg.observe.duCacheMs, topProcesses: 20 }, clock);
+  events.on((e) => {
+    if (e.state === "destroyed") observability.forget(e.space);
+  });
   return {
     logger,
     auth: cfg.authDisabled ? openAuthenticator : keyAuthenticator([{ name: "default", key: apiKey! }]),
     spaces,
-    execs: new ExecService(runtime, spaces, activity, logger),
-    system: new SystemService(runtime, cfg.dataDir, node),
+    execs: new ExecService(runtime, spaces, activity, logger, audit),
+    files: new FileService(runtime, spaces, activity, audit, { maxUploadBytes: cfg.files.maxUploadBytes, maxJsonReadBytes: cfg.bodyLimitBytes }),
+    observability,
+    metrics,
+    pruner: new AuditPruner(audit, cfg.audit, logger),
+    system: new SystemService(runtime, cfg.dataDir, host, node),
+    templates,
+    network,
     audit,
     keepaliveMaxMs: cfg.sleep.keepaliveMaxMs,
     version: VERSION,

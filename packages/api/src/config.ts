@@ -77,9 +77,34 @@ export const ConfigSchema = z
       .default("clawdspace:latest"),
     CLAWDSPACE_BASE_IMAGE: z.string().optional(),
     CLAWDSPACE_BUILD_IMAGE: bool("CLAWDSPACE_BUILD_IMAGE").optional(),
-    CLAWDSPACE_EXTRA_CA: z.string().optional(),
+    CLAWDSPACE_EXTRA_CA: z
+      .string()
+      .refine((v) => v === "" || v === "none" || isAbsolute(v), { error: 'must be an absolute path to a PEM bundle or a folder of .crt files, or "none"' })
+      .optional()
+      .transform((v) => (v === "" ? undefined : v)),
     CLAWDSPACE_DATA_DIR: z.string().optional(),
     CLAWDSPACE_LABELS: labelList,
+    CLAWDSPACE_NETWORK_POLICY: bool("CLAWDSPACE_NETWORK_POLICY").optional(),
+    CLAWDSPACE_NETWORK_PREFIX: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9]{0,9}$/, { error: "must be 1-10 lowercase letters or digits (it names bridges, at most 15 characters)" })
+      .default("clawdsp"),
+    CLAWDSPACE_DNS_SERVERS: z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        const list = (v ?? "").split(",").map((x) => x.trim()).filter(Boolean);
+        const bad = list.find((ip) => !/^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/.test(ip));
+        if (bad) {
+          ctx.addIssue({ code: "custom", message: `"${bad}" is not an IPv4 address (a comma list of the engine host's DNS servers)` });
+          return z.NEVER;
+        }
+        return list.length ? list : undefined;
+      }),
+    CLAWDSPACE_HELPER_IMAGE: z
+      .string()
+      .regex(/^[a-zA-Z0-9][a-zA-Z0-9._/:@-]{0,254}$/, { error: "must be a Docker image reference" })
+      .default("clawdspace/netpolicy:latest"),
     CLAWDSPACE_NODE: z.string().optional(),
     CLAWDSPACE_WEB_DIR: z.string().optional(),
     DOCKER_HOST: z.string().optional(),
@@ -102,6 +127,11 @@ export const ConfigSchema = z
     TERMINAL_OUTPUT_ACTIVITY_MS: int(0, 3_600_000, 10_000),
     TERMINAL_ALLOWED_ORIGINS: z.string().optional(),
     HISTORY_POLL_MS: int(100, 3_600_000, 5_000),
+    FILE_MAX_BYTES: int(1024, 1024 ** 4, 10 * 1024 ** 3),
+    AUDIT_MAX_AGE_DAYS: int(0, 36_500, 90),
+    AUDIT_MAX_EVENTS: int(0, 1_000_000_000, 1_000_000),
+    AUDIT_PRUNE_MS: int(1000, 86_400_000, 600_000),
+    OBSERVE_DU_CACHE_MS: int(0, 3_600_000, 10_000),
   })
   .transform((env, ctx) => {
     const docker = parseDockerHost(env.DOCKER_HOST, ctx);
@@ -128,6 +158,12 @@ export const ConfigSchema = z
       extraCa: env.CLAWDSPACE_EXTRA_CA,
       dataDir: env.CLAWDSPACE_DATA_DIR ?? "",
       extraLabels: env.CLAWDSPACE_LABELS,
+      network: {
+        policy: env.CLAWDSPACE_NETWORK_POLICY ?? true,
+        prefix: env.CLAWDSPACE_NETWORK_PREFIX,
+        helperImage: env.CLAWDSPACE_HELPER_IMAGE,
+        dnsServers: env.CLAWDSPACE_DNS_SERVERS,
+      },
       node: env.CLAWDSPACE_NODE,
       webDir: env.CLAWDSPACE_WEB_DIR,
       docker,
@@ -138,6 +174,9 @@ export const ConfigSchema = z
       execMaxOutputBytes: env.EXEC_MAX_OUTPUT_BYTES,
       bodyLimitBytes: env.BODY_LIMIT_BYTES,
       shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+      files: { maxUploadBytes: env.FILE_MAX_BYTES },
+      audit: { maxAgeMs: env.AUDIT_MAX_AGE_DAYS * 86_400_000, maxEvents: env.AUDIT_MAX_EVENTS, pruneMs: env.AUDIT_PRUNE_MS },
+      observe: { duCacheMs: env.OBSERVE_DU_CACHE_MS },
       sleep: {
         idleTimeoutMs: env.IDLE_TIMEOUT_MS,
         hibernateAfterMs: env.HIBERNATE_AFTER_MS,

@@ -11,3 +11,4 @@ export * from "./runtime/naming.js";
 export type * from "./runtime/types.js";
 export { attachTerminal } from "./http/terminalUpgrade.js";
 export { RingBuffer } from "./util/ringBuffer.js";
+export { AuditLog } from "./store/auditLog.js";

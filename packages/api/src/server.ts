@@ -5,7 +5,7 @@ import { resolveApiKey } from "./apiKey.js";
 import { composeDeps } from "./compose.js";
 import type { Config } from "./config.js";
 import { DockerSpaceRuntime } from "./runtime/docker/dockerRuntime.js";
-import { ensureSpaceImage } from "./services/imageBuilder.js";
+import { ensureHelperImage, ensureSpaceImage } from "./services/imageBuilder.js";
 import { openDb } from "./store/db.js";
 import { attachTerminal } from "./http/terminalUpgrade.js";
 
@@ -60,6 +60,17 @@ export async function startServer(cfg: Config, logger: Logger): Promise<RunningS
   else if (key?.origin === "env") logger.info("API key taken from API_KEY");
   else logger.info({ keyFile: key?.origin }, `${key?.generated ? "generated an API key" : "API key"} in ${key?.origin} (read it with: cat ${key?.origin})`);
   logger.info({ url }, `Clawdspace API listening on ${url}`);
+  if (engineUp && deps.network && cfg.buildImageOnStart) {
+    // Built now rather than on the first create that needs a network (a minute of apt on a fresh host).
+    await ensureHelperImage(runtime, { image: cfg.network.helperImage, baseImage: cfg.baseImage }, logger).catch((err) =>
+      logger.error({ err }, `could not build ${cfg.network.helperImage}; creates with network internet or lan will fail until it exists`),
+    );
+  }
+  if (engineUp && deps.network) {
+    // Rules vanish with a host reboot while networks and their spaces come back: re-apply before anyone relies on them.
+    await deps.network.reapply().catch((err) => logger.error({ err }, "could not re-apply the network policy; spaces may be unfiltered"));
+  }
+  deps.pruner.start();
   if (cfg.sleep.idleTimeoutMs > 0) {
     deps.worker.start();
     logger.info({ idleTimeoutMs: cfg.sleep.idleTimeoutMs, hibernateAfterMs: cfg.sleep.hibernateAfterMs, checkMs: cfg.sleep.checkMs }, "sleep worker started");
@@ -71,6 +82,7 @@ export async function startServer(cfg: Config, logger: Logger): Promise<RunningS
     await deps.terminals.close();
     wss.close();
     await deps.history.stop();
+    deps.pruner.stop();
     await new Promise<void>((resolve) => {
       const force = setTimeout(() => server.closeAllConnections(), cfg.shutdownGraceMs);
       server.close(() => {

@@ -6,7 +6,9 @@ import { promisify } from "node:util";
 import { DockerSpaceRuntime, attachTerminal, composeDeps, createApp, loadConfig, openDb } from "@clawdspace/api";
 import Docker from "dockerode";
 import { pino } from "pino";
+import { benchAudit, printAudit } from "./auditBench.js";
 import { benchCli } from "./cliBench.js";
+import { benchFiles, printThroughput } from "./filesBench.js";
 import { benchSleepWorker, printTickCosts } from "./sleepBench.js";
 import { printTable, summarize, timed, type Row } from "./stats.js";
 import { benchTerminal, printTerminal } from "./terminalBench.js";
@@ -18,7 +20,8 @@ const iterations = Number(process.env.BENCH_ITERATIONS ?? 10);
 const execIterations = Number(process.env.BENCH_EXEC_ITERATIONS ?? 40);
 const listSizes = (process.env.BENCH_LIST_SIZES ?? "1,50,200").split(",").map(Number);
 
-const cfg = loadConfig({ ...process.env, CLAWDSPACE_DATA_DIR: "/tmp/clawdspace-bench", DEFAULT_MEMORY: "256m" });
+// The run's own policy networks (b<run>-internet, ...), removed at the end like its containers.
+const cfg = loadConfig({ ...process.env, CLAWDSPACE_DATA_DIR: "/tmp/clawdspace-bench", DEFAULT_MEMORY: "256m", CLAWDSPACE_NETWORK_PREFIX: `b${runId}` });
 cfg.extraLabels = { ...cfg.extraLabels, [BENCH_LABEL]: runId };
 const docker = new Docker(cfg.docker);
 const runtime = new DockerSpaceRuntime(cfg.docker, [`${BENCH_LABEL}=${runId}`]);
@@ -27,8 +30,8 @@ const deps = composeDeps(cfg, runtime, pino({ level: "silent" }), key, openDb(":
 const app = createApp(deps);
 const server = createServer(app);
 attachTerminal(server, deps);
-/** BENCH_ONLY=terminal (or create,exec,list,cli,sleep) runs a part of the suite. */
-const only = new Set((process.env.BENCH_ONLY ?? "create,exec,list,cli,terminal,sleep").split(",").map((s) => s.trim()));
+/** BENCH_ONLY=terminal (or create,exec,list,cli,sleep,gvisor,files,audit) runs a part of the suite. */
+const only = new Set((process.env.BENCH_ONLY ?? "create,exec,list,cli,terminal,sleep,gvisor,files,audit").split(",").map((s) => s.trim()));
 await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
 const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 const headers = { authorization: `Bearer ${key}`, "content-type": "application/json" };
@@ -76,26 +79,36 @@ async function cleanup(): Promise<void> {
   await Promise.all((raw.Volumes ?? []).map((v) => docker.getVolume(v.Name).remove().catch(() => undefined)));
 }
 
-async function benchCreate(): Promise<Row> {
+async function benchCreate(): Promise<Row[]> {
   const ours: number[] = [];
   const raw: number[] = [];
-  // warm-up: first create pays one-off costs (engine info, image layers in page cache)
-  await api("POST", "/api/spaces", { name: `b${runId}-warm`, memory: "256m" });
+  const rawNet: number[] = [];
+  // warm-up: first create pays one-off costs (engine info, image layers in page cache, the policy network and its rules)
+  const warm = (await api("POST", "/api/spaces", { name: `b${runId}-warm`, memory: "256m" })) as { space: { network: string } };
   await docker.createContainer(rawSpec(`b${runId}-rwarm`)).then((c) => c.start());
+  // The same container on the network our space joined (the engine's cost of a user-defined bridge, without our rules).
+  const policyNet = deps.network ? `b${runId}-${warm.space.network}` : undefined;
+  const onNet = (name: string) => ({ ...rawSpec(name), HostConfig: { ...rawSpec(name).HostConfig, NetworkMode: policyNet } });
   for (let i = 0; i < iterations; i++) {
-    // alternate the order so drift on a noisy machine hits both sides alike
-    const a = async () => ours.push(await timed(() => api("POST", "/api/spaces", { name: `b${runId}-c${i}`, memory: "256m", cpus: 1 })));
-    const b = async () => raw.push(await timed(async () => (await docker.createContainer(rawSpec(`b${runId}-r${i}`))).start()));
-    if (i % 2) {
-      await a();
-      await b();
-    } else {
-      await b();
-      await a();
-    }
+    // rotate the order so drift on a noisy machine hits every side alike
+    const steps = [
+      async () => ours.push(await timed(() => api("POST", "/api/spaces", { name: `b${runId}-c${i}`, memory: "256m", cpus: 1 }))),
+      async () => raw.push(await timed(async () => (await docker.createContainer(rawSpec(`b${runId}-r${i}`))).start())),
+      async () => rawNet.push(await timed(async () => (await docker.createContainer(onNet(`b${runId}-n${i}`))).start())),
+    ];
+    for (let k = 0; k < steps.length; k++) await steps[(k + i) % steps.length]!();
   }
   await cleanup();
-  return { case: "create until answered", ours: summarize(ours), baseline: summarize(raw), baselineName: "dockerode create+start" };
+  return [
+    { case: "create until answered", ours: summarize(ours), baseline: summarize(raw), baselineName: "dockerode create+start", extra: "baseline on the default bridge" },
+    {
+      case: "create until answered",
+      ours: summarize(ours),
+      baseline: summarize(rawNet),
+      baselineName: "dockerode create+start",
+      extra: policyNet ? `baseline on ${policyNet} too` : "policy off: both on the default bridge",
+    },
+  ];
 }
 
 async function benchExec(): Promise<Row[]> {
@@ -179,14 +192,37 @@ async function benchList(): Promise<Row[]> {
   return rows;
 }
 
+/** gVisor against runc, both through our API: create until answered, then an exec. */
+async function benchGvisor(): Promise<Row[]> {
+  const create = { runc: [] as number[], runsc: [] as number[] };
+  const exec = { runc: [] as number[], runsc: [] as number[] };
+  for (const rt of ["runc", "runsc"] as const) await api("POST", "/api/spaces", { name: `b${runId}-gw${rt}`, memory: "256m", runtime: rt });
+  for (let i = 0; i < iterations; i++) {
+    for (const rt of (i % 2 ? ["runc", "runsc"] : ["runsc", "runc"]) as Array<"runc" | "runsc">) {
+      const name = `b${runId}-g${rt}${i}`;
+      create[rt].push(await timed(() => api("POST", "/api/spaces", { name, memory: "256m", runtime: rt })));
+      exec[rt].push(await timed(() => api("POST", `/api/spaces/${name}/exec`, { command: ["true"] })));
+    }
+  }
+  await cleanup();
+  return [
+    { case: "create until answered", ours: summarize(create.runsc), baseline: summarize(create.runc), baselineName: "runc", extra: "ours = runsc (gVisor)" },
+    { case: "first exec [\"true\"]", ours: summarize(exec.runsc), baseline: summarize(exec.runc), baselineName: "runc", extra: "ours = runsc (gVisor)" },
+  ];
+}
+
 try {
   await runtime.ping();
   if (!(await runtime.imageExists(cfg.image))) throw new Error(`image ${cfg.image} is missing: run npm run image first`);
   console.log(`Clawdspace benchmark (run ${runId}); engine ${(await runtime.engineInfo()).version}; image ${cfg.image}`);
-  if (only.has("create")) printTable("create", [await benchCreate()]);
+  if (only.has("create")) printTable("create", await benchCreate());
   if (only.has("exec")) printTable("exec", await benchExec());
   if (only.has("list")) printTable("list", await benchList());
   if (only.has("cli")) printTable("cli", await benchCliSection());
+  if (only.has("gvisor")) {
+    if ((await runtime.engineInfo()).runtimes.includes("runsc")) printTable("gvisor", await benchGvisor());
+    else console.log("\n## gvisor\nskipped: the engine has no runsc runtime (see docs/TEMPLATES.md)");
+  }
   if (only.has("terminal")) {
     const space = `b${runId}-term`;
     const catBytes = Number(process.env.BENCH_CAT_BYTES ?? 32 * 1024 ** 2);
@@ -206,8 +242,19 @@ try {
       await Promise.all(names.slice(i, i + 8).map(async (n) => (await docker.createContainer(rawSpec(n))).start()));
     }
     printTickCosts(await benchSleepWorker(cfg, runtime, docker, names));
+    await cleanup();
+  }
+  if (only.has("files")) {
+    const space = `b${runId}-files`;
+    await api("POST", "/api/spaces", { name: space, memory: "256m" });
+    printThroughput(await benchFiles(base, key, space, Number(process.env.BENCH_FILE_ITERATIONS ?? 5)));
+  }
+  if (only.has("audit")) {
+    const events = Number(process.env.BENCH_AUDIT_EVENTS ?? 1_000_000);
+    printAudit(events, await benchAudit(events));
   }
 } finally {
   await cleanup().catch(() => undefined);
+  for (const mode of ["internet", "lan"] as const) await deps.network?.remove(mode).catch(() => undefined);
   server.close();
 }

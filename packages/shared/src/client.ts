@@ -1,8 +1,21 @@
 import type { ErrorBody } from "./errors.js";
 import type { ExecRequest, ExecResult, ExecStreamLine } from "./schemas/exec.js";
 import type { CreateSpaceRequest, Space, WakeTier } from "./schemas/space.js";
-import type { Capabilities, SpaceStats, SystemInfo } from "./schemas/system.js";
+import type { TemplateDetail, TemplateInput, TemplateSummary } from "./schemas/template.js";
 import type { TerminalServerMessage, TerminalSessionInfo, TerminalTicket } from "./schemas/terminal.js";
+import type { Capabilities, Observability, SpaceStats, SystemInfo } from "./schemas/system.js";
+import type { ArchiveUploadAnswer, FileContent, FileList, FileWriteAnswer } from "./schemas/files.js";
+import type { AuditEvent, AuditList, AuditQueryInput } from "./schemas/audit.js";
+
+/** A body the client can stream: bytes, a web stream, or an async iterable of chunks (Node streams are). */
+export type BinaryBody = Uint8Array | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
+
+function query(params: Record<string, unknown>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null) q.set(k, String(v));
+  const s = q.toString();
+  return s ? `?${s}` : "";
+}
 
 // Re-exported as types only: importing "@clawdspace/shared/client" loads no schema code (a faster CLI start).
 export type { CreateSpaceRequest, ExecRequest, ExecResult, ExecStreamLine, Space, Capabilities, SpaceStats, SystemInfo, WakeTier, TerminalServerMessage };
@@ -85,6 +98,20 @@ export class ClawdspaceClient {
   exec(name: string, req: ExecRequest) {
     return this.json<ExecResult>("POST", `/api/spaces/${enc(name)}/exec`, req);
   }
+  async listTemplates(): Promise<TemplateSummary[]> {
+    return (await this.json<{ templates: TemplateSummary[] }>("GET", "/api/templates")).templates;
+  }
+  getTemplate(name: string) {
+    return this.json<TemplateDetail>("GET", `/api/templates/${enc(name)}`);
+  }
+  /** Stores a template from YAML (or JSON) text, or from its fields. */
+  putTemplate(template: string | TemplateInput) {
+    const body = typeof template === "string" ? { yaml: template } : template;
+    return this.json<{ message: string; template: TemplateDetail }>("PUT", "/api/templates", body);
+  }
+  deleteTemplate(name: string) {
+    return this.json<{ message: string }>("DELETE", `/api/templates/${enc(name)}`);
+  }
   async stats(name: string): Promise<SpaceStats> {
     return (await this.json<{ stats: SpaceStats }>("GET", `/api/spaces/${enc(name)}/stats`)).stats;
   }
@@ -96,26 +123,87 @@ export class ClawdspaceClient {
     return this.json<NodeList>("GET", "/api/nodes");
   }
 
+  observability(name: string) {
+    return this.json<Observability>("GET", `/api/spaces/${enc(name)}/observability`);
+  }
+
+  listFiles(name: string, path = "/") {
+    return this.json<FileList>("GET", `/api/spaces/${enc(name)}/files${query({ path })}`);
+  }
+  /** A file as base64 inside JSON (bounded by the server's body limit; see `truncated`). */
+  readFile(name: string, path: string, opts: { maxBytes?: number } = {}) {
+    return this.json<FileContent>("GET", `/api/spaces/${enc(name)}/file${query({ path, maxBytes: opts.maxBytes })}`);
+  }
+  /** A file's bytes as a stream (any size). */
+  async readFileStream(name: string, path: string, opts: { maxBytes?: number; signal?: AbortSignal } = {}): Promise<ReadableStream<Uint8Array>> {
+    const res = await this.request("GET", `/api/spaces/${enc(name)}/file${query({ path, raw: 1, maxBytes: opts.maxBytes })}`, undefined, {
+      accept: "application/octet-stream",
+      signal: opts.signal,
+    });
+    return res.body ?? new ReadableStream();
+  }
+  /** Writes a file: small content as JSON base64, anything else streamed raw (`size` is its exact length). */
+  writeFile(name: string, path: string, content: Uint8Array | string): Promise<FileWriteAnswer> {
+    const bytes = typeof content === "string" ? new TextEncoder().encode(content) : content;
+    return this.json<FileWriteAnswer>("PUT", `/api/spaces/${enc(name)}/file${query({ path })}`, { contentBase64: toBase64(bytes) });
+  }
+  async writeFileStream(name: string, path: string, body: BinaryBody, size: number, opts: { signal?: AbortSignal } = {}): Promise<FileWriteAnswer> {
+    const res = await this.request("PUT", `/api/spaces/${enc(name)}/file${query({ path })}`, undefined, {
+      raw: { body, contentType: "application/octet-stream", length: size },
+      signal: opts.signal,
+    });
+    return (await res.json()) as FileWriteAnswer;
+  }
+  deleteFile(name: string, path: string, opts: { recursive?: boolean } = {}) {
+    return this.json<{ message: string }>("DELETE", `/api/spaces/${enc(name)}/file${query({ path, recursive: opts.recursive ? "true" : undefined })}`);
+  }
+  mkdir(name: string, path: string) {
+    return this.json<{ message: string }>("POST", `/api/spaces/${enc(name)}/files/mkdir`, { path });
+  }
+  rename(name: string, from: string, to: string) {
+    return this.json<{ message: string }>("POST", `/api/spaces/${enc(name)}/files/rename`, { from, to });
+  }
+  /** A tar stream of a folder's content or one file. */
+  async downloadArchive(name: string, path = "/", opts: { signal?: AbortSignal } = {}): Promise<ReadableStream<Uint8Array>> {
+    const res = await this.request("GET", `/api/spaces/${enc(name)}/archive${query({ path })}`, undefined, { accept: "application/x-tar", signal: opts.signal });
+    return res.body ?? new ReadableStream();
+  }
+  /** Unpacks a tar stream into a folder. */
+  async uploadArchive(name: string, path: string, tar: BinaryBody, opts: { signal?: AbortSignal } = {}): Promise<ArchiveUploadAnswer> {
+    const res = await this.request("PUT", `/api/spaces/${enc(name)}/archive${query({ path })}`, undefined, {
+      raw: { body: tar, contentType: "application/x-tar" },
+      signal: opts.signal,
+    });
+    return (await res.json()) as ArchiveUploadAnswer;
+  }
+
+  audit(q: AuditQueryInput = {}) {
+    return this.json<AuditList>("GET", `/api/audit${query(q)}`);
+  }
+  /** Every matching event, oldest first, streamed from the export. */
+  async *auditExport(q: Omit<AuditQueryInput, "before"> = {}, signal?: AbortSignal): AsyncGenerator<AuditEvent> {
+    const res = await this.request("GET", `/api/audit/export${query(q)}`, undefined, { accept: "application/x-ndjson", signal });
+    yield* ndjson<AuditEvent>(res);
+  }
+  /** Follows new events (`clawdspace audit --follow`): polls with the `after` cursor until aborted. */
+  async *auditFollow(q: Omit<AuditQueryInput, "before" | "after"> & { intervalMs?: number } = {}, signal?: AbortSignal): AsyncGenerator<AuditEvent> {
+    const { intervalMs = 1000, ...filter } = q;
+    let after = (await this.audit({ ...filter, limit: 1 })).nextAfter ?? 0;
+    while (!signal?.aborted) {
+      const page = await this.audit({ ...filter, after, limit: 1000 });
+      for (const e of page.events) yield e;
+      after = page.nextAfter ?? after;
+      if (page.events.length < 1000) await new Promise((r) => setTimeout(r, intervalMs));
+    }
+  }
+
   /** Streams an exec as NDJSON lines; the last line carries the exit code (or an error). */
   async *execStream(name: string, req: ExecRequest, signal?: AbortSignal): AsyncGenerator<ExecStreamLine> {
     const res = await this.request("POST", `/api/spaces/${enc(name)}/exec`, req, {
       accept: "application/x-ndjson",
       signal,
     });
-    if (!res.body) return;
-    const decoder = new TextDecoder();
-    let buffered = "";
-    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-      buffered += decoder.decode(chunk, { stream: true });
-      let nl: number;
-      while ((nl = buffered.indexOf("\n")) >= 0) {
-        const line = buffered.slice(0, nl);
-        buffered = buffered.slice(nl + 1);
-        if (line.trim()) yield JSON.parse(line) as ExecStreamLine;
-      }
-    }
-    buffered += decoder.decode();
-    if (buffered.trim()) yield JSON.parse(buffered) as ExecStreamLine;
+    yield* ndjson<ExecStreamLine>(res);
   }
 
   /** A single-use ticket (valid 30 s) to open the terminal WebSocket without putting the key in its URL. */
@@ -147,22 +235,25 @@ export class ClawdspaceClient {
       accept?: string;
       signal?: AbortSignal;
       headers?: Record<string, string>;
-      /** bytes or a stream sent as they are (a tar, a file), with this content type */
-      raw?: { body: BodyInit; contentType: string };
+      raw?: { body: BinaryBody; contentType: string; length?: number };
     } = {},
   ): Promise<Response> {
     const headers: Record<string, string> = { accept: opts.accept ?? "application/json", ...opts.headers };
     if (this.opts.key) headers.authorization = `Bearer ${this.opts.key}`;
-    let payload: BodyInit | undefined;
+    let payload: string | Uint8Array | ReadableStream<Uint8Array> | undefined;
+    let streaming = false;
     if (opts.raw) {
       headers["content-type"] = opts.raw.contentType;
-      payload = opts.raw.body;
+      if (opts.raw.length !== undefined) headers["content-length"] = String(opts.raw.length);
+      const b = opts.raw.body;
+      streaming = !(b instanceof Uint8Array);
+      payload = b instanceof Uint8Array || b instanceof ReadableStream ? b : toWebStream(b);
     } else if (body !== undefined) {
       headers["content-type"] = "application/json";
       payload = JSON.stringify(body);
     }
-    // duplex: a streamed body needs it (fetch in Node); harmless for others.
-    const init = { method, headers, body: payload, signal: opts.signal, duplex: "half" } as RequestInit;
+    const init: RequestInit & { duplex?: "half" } = { method, headers, body: payload as BodyInit | undefined, signal: opts.signal };
+    if (streaming) init.duplex = "half";
     const res = await this.doFetch(this.root + path, init);
     if (!res.ok) throw await toApiError(res);
     return res;
@@ -183,3 +274,40 @@ async function toApiError(res: Response): Promise<ClawdspaceApiError> {
 }
 
 const enc = encodeURIComponent;
+
+function toBase64(bytes: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+function toWebStream(it: AsyncIterable<Uint8Array>): ReadableStream<Uint8Array> {
+  const iterator = it[Symbol.asyncIterator]();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { value, done } = await iterator.next();
+      if (done) controller.close();
+      else controller.enqueue(value);
+    },
+    async cancel() {
+      await iterator.return?.();
+    },
+  });
+}
+
+async function* ndjson<T>(res: Response): AsyncGenerator<T> {
+  if (!res.body) return;
+  const decoder = new TextDecoder();
+  let buffered = "";
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    buffered += decoder.decode(chunk, { stream: true });
+    let nl: number;
+    while ((nl = buffered.indexOf("\n")) >= 0) {
+      const line = buffered.slice(0, nl);
+      buffered = buffered.slice(nl + 1);
+      if (line.trim()) yield JSON.parse(line) as T;
+    }
+  }
+  buffered += decoder.decode();
+  if (buffered.trim()) yield JSON.parse(buffered) as T;
+}

@@ -5,4 +5,7 @@ export * from "./schemas/space.js";
 export * from "./schemas/exec.js";
 export * from "./schemas/system.js";
 export * from "./schemas/terminal.js";
+export * from "./schemas/template.js";
 export * from "./client.js";
+export * from "./schemas/files.js";
+export * from "./schemas/audit.js";

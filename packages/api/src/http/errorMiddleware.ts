@@ -1,7 +1,10 @@
 import type { ErrorRequestHandler, RequestHandler } from "express";
 import {
   ConflictError,
+  FileNotFoundError,
+  FileTypeError,
   ImageNotFoundError,
+  PathOutsideError,
   InvalidSpecError,
   RuntimeError,
   RuntimeUnavailableError,
@@ -16,6 +19,11 @@ const invalid = (message: string) => new HttpError(400, "VALIDATION_FAILED", mes
 export function toHttpError(err: unknown): HttpError {
   if (err instanceof HttpError) return err;
   if (err instanceof SpaceNotFoundError) return new HttpError(404, "SPACE_NOT_FOUND", err.message);
+  if (err instanceof PathOutsideError) {
+    return new HttpError(400, "VALIDATION_FAILED", err.message, { issues: [{ path: "path", message: "resolves outside /workspace" }] });
+  }
+  if (err instanceof FileNotFoundError) return new HttpError(404, "NOT_FOUND", err.message);
+  if (err instanceof FileTypeError) return new HttpError(409, "FILE_CONFLICT", err.message);
   if (err instanceof ImageNotFoundError) return new HttpError(400, "IMAGE_NOT_FOUND", err.message, { image: err.image });
   if (err instanceof InvalidSpecError) return invalid(`The engine refused the request: ${err.message}`);
   if (err instanceof ConflictError) {

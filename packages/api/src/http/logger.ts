@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { pino, type Logger } from "pino";
 import { pinoHttp } from "pino-http";
+import { maskDeep, maskString } from "../util/mask.js";
 
 /** Strips credentials from a URL before it is logged. */
 const SECRET_PARAMS = new Set(["key", "ticket", "token", "api_key", "apikey"]);
@@ -33,8 +34,33 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
       level,
       base: { service: "clawdspace" },
       redact: {
-        paths: ["req.headers.authorization", "req.headers.cookie", "req.headers['x-api-key']", "apiKey", "key", "*.apiKey"],
+        paths: [
+          "req.headers.authorization",
+          "req.headers.cookie",
+          "req.headers['x-api-key']",
+          "apiKey",
+          "key",
+          "*.apiKey",
+          // request content that must never be logged whole: commands, env values, stdin, file bodies
+          "command",
+          "*.command",
+          "env",
+          "*.env",
+          "stdin",
+          "*.stdin",
+          "contentBase64",
+          "*.contentBase64",
+        ],
         censor: "[REDACTED]",
+      },
+      // Whatever a feature logs (an error quoting a command, a message built from input) passes the masker.
+      hooks: {
+        logMethod(args, method) {
+          return method.apply(this, args.map((a) => (typeof a === "string" ? maskString(a) : a)) as Parameters<typeof method>);
+        },
+      },
+      formatters: {
+        log: (obj) => maskDeep(obj),
       },
     },
     destination as pino.DestinationStream | undefined,

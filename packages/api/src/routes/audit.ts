@@ -1,24 +1,34 @@
+import { AuditExportQuerySchema, AuditQuerySchema } from "@clawdspace/shared";
 import { Router } from "express";
-import { z } from "zod";
 import { parse } from "../http/validate.js";
 import type { AuditLog } from "../store/auditLog.js";
-
-const AuditQuerySchema = z.object({
-  space: z.string().max(128).optional(),
-  type: z.string().max(128).optional(),
-  limit: z.coerce
-    .number({ error: "limit must be a number" })
-    .int({ error: "limit must be a whole number" })
-    .min(1, { error: "limit must be at least 1" })
-    .max(10_000, { error: "limit must be at most 10000" })
-    .default(100),
-});
+import { writeWithBackpressure } from "./streaming.js";
 
 export function auditRoutes(audit: AuditLog): Router {
   const r = Router();
+
   r.get("/audit", (req, res) => {
     const q = parse(AuditQuerySchema, req.query, "query");
-    res.json({ events: audit.query(q) });
+    const events = audit.query(q);
+    const full = events.length === q.limit;
+    res.json({
+      events,
+      nextBefore: full ? events[0]!.id : null,
+      nextAfter: events.length ? events[events.length - 1]!.id : (q.after ?? null),
+    });
   });
+
+  r.get("/audit/export", async (req, res) => {
+    const q = parse(AuditExportQuerySchema, req.query, "query");
+    res.status(200).setHeader("Content-Type", "application/x-ndjson; charset=utf-8");
+    res.setHeader("Content-Disposition", 'attachment; filename="clawdspace-audit.jsonl"');
+    res.setHeader("Cache-Control", "no-store");
+    for (const e of audit.iterate(q)) {
+      await writeWithBackpressure(res, `${JSON.stringify(e)}\n`);
+      if (res.destroyed) return;
+    }
+    res.end();
+  });
+
   return r;
 }

@@ -9,15 +9,8 @@ import type { OutputStream } from "../runtime/types.js";
 import type { ExecService } from "../services/execService.js";
 import { OutputCollector } from "../util/outputCollector.js";
 import { WAKE_HEADER, markWake } from "./spaces.js";
-
-/** Aborts when the client goes away before the answer is complete. */
-function clientGone(req: Request, res: Response): AbortSignal {
-  const controller = new AbortController();
-  res.on("close", () => {
-    if (!res.writableFinished) controller.abort(new Error("client disconnected"));
-  });
-  return controller.signal;
-}
+import { clientGone, writeWithBackpressure } from "./streaming.js";
+import { actorOf } from "./actor.js";
 
 export function execRoutes(execs: ExecService, opts: { bodyLimit: number; maxOutputBytes: number }): Router {
   const r = Router();
@@ -35,7 +28,7 @@ export function execRoutes(execs: ExecService, opts: { bodyLimit: number; maxOut
     const out = new OutputCollector(cap);
     let run;
     try {
-      run = await execs.run(name, input, out.sink, signal);
+      run = await execs.run(name, input, out.sink, signal, undefined, actorOf(req, res));
     } catch (e) {
       // The client left: nobody to answer, and not a server error (the exec's processes are being killed).
       if (signal.aborted) return;
@@ -82,17 +75,7 @@ async function streamExec(
   };
   const write = (line: ExecStreamLine): void | Promise<void> => {
     begin();
-    if (!res.write(`${JSON.stringify(line)}\n`)) {
-      return new Promise((resolve) => {
-        const done = () => {
-          res.off("drain", done);
-          res.off("close", done);
-          resolve();
-        };
-        res.on("drain", done);
-        res.on("close", done);
-      });
-    }
+    return writeWithBackpressure(res, `${JSON.stringify(line)}\n`);
   };
   try {
     const run = await execs.run(
@@ -106,6 +89,7 @@ async function streamExec(
       (tier) => {
         wakeSeen = tier;
       },
+      actorOf(req, res),
     );
     for (const stream of ["stdout", "stderr"] as const) {
       const rest = decoders[stream].end();

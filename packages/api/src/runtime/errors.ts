@@ -37,3 +37,19 @@ export class RuntimeUnavailableError extends RuntimeError {
     super("The Docker engine is not reachable", { cause });
   }
 }
+
+/** A workspace path whose real location (after `..` and symlinks) is outside /workspace. */
+export class PathOutsideError extends RuntimeError {
+  constructor(readonly path: string) {
+    super(`Path "${path}" resolves outside /workspace`);
+  }
+}
+
+export class FileNotFoundError extends RuntimeError {
+  constructor(readonly path: string) {
+    super(`No such file or folder: "${path}"`);
+  }
+}
+
+/** A file where a folder is needed, a folder where a file is needed, a folder that is not empty. */
+export class FileTypeError extends RuntimeError {}

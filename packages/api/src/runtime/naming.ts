@@ -9,9 +9,17 @@ export const LABEL = {
   gpu: "clawdspace.gpu",
   node: "clawdspace.node",
   network: "clawdspace.network",
+  runtime: "clawdspace.runtime",
+  privileges: "clawdspace.privileges",
+  writableRootfs: "clawdspace.writable-rootfs",
+  gpuRequest: "clawdspace.gpu-request",
+  idleTimeoutMs: "clawdspace.idle-timeout-ms",
+  hibernateAfterMs: "clawdspace.hibernate-after-ms",
 } as const;
 
 export const SPACE_KIND = "space";
+export const NETWORK_KIND = "space-network";
+export const HELPER_KIND = "helper";
 export const VOLUME_KIND = "space-volume";
 export const WORKSPACE = "/workspace";
 

@@ -22,6 +22,15 @@ export interface SpaceRecord {
   cpus: number;
 }
 
+/** false, all GPUs ({count: -1}), a number of them, or named devices. */
+export type GpuSpec = false | { count: number } | { deviceIds: string[] };
+
+export interface BindMount {
+  source: string;
+  target: string;
+  readOnly: boolean;
+}
+
 export interface ContainerSpec {
   name: string;
   image: string;
@@ -32,9 +41,17 @@ export interface ContainerSpec {
   env: Record<string, string>;
   labels: Record<string, string>;
   volumeName: string;
-  gpu: boolean;
+  gpu: GpuSpec;
   /** "none" cuts the space off entirely; egress rules for the other modes are applied by the network policy. */
   network: "none" | "internet" | "lan";
+  /** The engine network to join (the policy's network for the mode); unset means the engine's default bridge. */
+  networkName?: string;
+  /** Engine runtime (runc, runsc, ...); unset or "runc" means the engine's default. */
+  runtime?: string;
+  /** strict: no capabilities at all; relaxed: the engine's default set (root in the space can apt-get install). */
+  privileges: "strict" | "relaxed";
+  readOnlyRootfs: boolean;
+  binds?: BindMount[];
 }
 
 export interface VolumeInfo {
@@ -47,8 +64,8 @@ export interface ExecSpec {
   argv: string[];
   cwd?: string;
   env?: Record<string, string>;
-  /** Bytes to feed on stdin, then close it. */
-  stdin?: Buffer;
+  /** Bytes to feed on stdin (a buffer, or a stream piped through with backpressure), then close it. */
+  stdin?: Buffer | NodeJS.ReadableStream;
   user?: string;
 }
 
@@ -119,7 +136,67 @@ export interface ImageBuildSpec {
   onProgress: (line: string) => void;
 }
 
-export interface SpaceRuntime {
+export interface NetworkSpec {
+  name: string;
+  /** The Linux bridge's name, so firewall rules can match the space traffic by interface. */
+  bridge: string;
+  labels: Record<string, string>;
+}
+
+export interface NetworkInfo {
+  name: string;
+  bridge: string;
+  labels: Record<string, string>;
+}
+
+/** A short-lived privileged helper (e.g. to apply firewall rules): runs to completion and is removed. */
+export interface HelperSpec {
+  image: string;
+  argv: string[];
+  labels: Record<string, string>;
+  capAdd: string[];
+  hostNetwork: boolean;
+}
+
+export type FileType = "file" | "dir" | "symlink" | "other";
+
+/** One entry of a workspace folder. */
+export interface FileStat {
+  name: string;
+  type: FileType;
+  size: number;
+  mtimeMs: number;
+  mode: number;
+  /** A symlink's target as written in the link. */
+  target?: string;
+}
+
+/** Receives bytes as they arrive; a returned promise holds the source back (backpressure). */
+export type ByteSink = (chunk: Buffer) => void | Promise<void>;
+
+/**
+ * File operations take absolute, normalised paths under /workspace. The runtime resolves
+ * symlinks inside the space and throws PathOutsideError when the real path leaves /workspace,
+ * FileNotFoundError when it is absent, FileTypeError for a file where a folder is needed (or
+ * the reverse). Everything runs as the space's user, so the volume's content cannot make
+ * an operation reach further than that user could.
+ */
+export interface SpaceFileOps {
+  listFiles(name: string, dir: string, signal?: AbortSignal): Promise<FileStat[]>;
+  /** Streams a file's bytes (the first maxBytes of them); answers its full size. */
+  readFile(name: string, path: string, sink: ByteSink, opts?: { maxBytes?: number; signal?: AbortSignal }): Promise<{ size: number }>;
+  /** Writes a file atomically (a temporary file renamed into place once `size` bytes arrived); creates parent folders. */
+  writeFile(name: string, path: string, body: NodeJS.ReadableStream, opts: { size: number; mode?: number; signal?: AbortSignal }): Promise<void>;
+  removePath(name: string, path: string, recursive: boolean): Promise<void>;
+  makeDir(name: string, path: string): Promise<void>;
+  movePath(name: string, from: string, to: string): Promise<void>;
+  /** A tar of a folder's content (entries relative to it) or of one file; symlinks stay symlinks. */
+  getArchive(name: string, path: string, sink: ByteSink, signal?: AbortSignal): Promise<void>;
+  /** Unpacks a tar (already sanitised by the caller) into a folder, creating it. */
+  putArchive(name: string, dir: string, tar: NodeJS.ReadableStream, signal?: AbortSignal): Promise<void>;
+}
+
+export interface SpaceRuntime extends SpaceFileOps {
   /** Resolves when the engine answers; throws RuntimeUnavailableError otherwise. */
   ping(): Promise<void>;
   engineInfo(): Promise<EngineInfo>;
@@ -154,6 +231,14 @@ export interface SpaceRuntime {
   buildImage(spec: ImageBuildSpec): Promise<void>;
   /** Pulls an image from its registry (used only for the base of our own image, never for spaces). */
   pullImage(ref: string, onProgress: (line: string) => void): Promise<void>;
+
+  /** Creates a bridge network carrying our label unless one of that name exists; ConflictError when it is not ours. */
+  ensureNetwork(spec: NetworkSpec): Promise<NetworkInfo>;
+  /** Our networks (by label), in one call. */
+  listNetworks(labelFilter: string[]): Promise<NetworkInfo[]>;
+  /** Removes a network only when it carries our label; absent is fine. */
+  removeNetwork(name: string): Promise<void>;
+  runHelper(spec: HelperSpec): Promise<{ exitCode: number; output: string }>;
 
   /** Engine calls made so far, by operation (for metrics and the benchmark). */
   callCounts(): Record<string, number>;

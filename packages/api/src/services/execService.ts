@@ -6,7 +6,8 @@ import { WORKSPACE } from "../runtime/naming.js";
 import type { ExecSpec, OutputSink, SpaceRuntime } from "../runtime/types.js";
 import type { ActivityTracker } from "./activity.js";
 import { EXEC_ID_ENV, OCI_FAILURE, classifyStartFailure, killExec } from "./execCleanup.js";
-import type { SpaceService } from "./spaceService.js";
+import type { AuditLog } from "../store/auditLog.js";
+import type { Actor, SpaceService } from "./spaceService.js";
 
 export const TIMEOUT_EXIT_CODE = 124;
 /** How long past its deadline we wait for `timeout` inside the space before cutting the stream ourselves. */
@@ -31,6 +32,7 @@ export function buildExecSpec(input: ExecInput, execId: string = randomUUID()): 
     cwd: input.cwd ?? WORKSPACE,
     env: { ...input.env, [EXEC_ID_ENV]: execId },
     stdin: input.stdin !== undefined ? Buffer.from(input.stdin, "utf8") : undefined,
+    ...(input.asRoot ? { user: "0:0" } : {}),
   };
 }
 
@@ -40,7 +42,26 @@ export class ExecService {
     private readonly spaces: SpaceService,
     private readonly activity: ActivityTracker,
     private readonly log: Logger,
+    private readonly audit?: AuditLog,
   ) {}
+
+  /** The command as run (masked centrally by the audit log), where, env NAMES only, and how it ended. */
+  private record(name: string, input: ExecInput, run: ExecRun, who: Actor): void {
+    this.audit?.append({
+      ...who,
+      space: name,
+      type: "space.exec",
+      meta: {
+        command: input.command,
+        cwd: input.cwd ?? WORKSPACE,
+        env: Object.keys(input.env ?? {}),
+        exitCode: run.exitCode,
+        durationMs: run.durationMs,
+        timedOut: run.timedOut,
+        ...(run.wake ? { wake: run.wake } : {}),
+      },
+    });
+  }
 
   /**
    * Runs a command, waking the space if the engine says it sleeps. The first
@@ -52,9 +73,11 @@ export class ExecService {
     sink: OutputSink,
     signal?: AbortSignal,
     onWake?: (tier: WakeTier) => void,
+    who: Actor = {},
   ): Promise<ExecRun> {
     const execId = randomUUID();
     const spec = buildExecSpec(input, execId);
+    if (input.asRoot) spec.user = await this.spaces.rootUserFor(name);
     const startedAt = Date.now();
     // runc reports a process it could not start (missing cwd or binary) on stdout with exit 126: catch that
     // first chunk instead of passing it off as the command's output.
@@ -105,10 +128,16 @@ export class ExecService {
       if (startFailure !== null) exitCode = await this.reportStartFailure(startFailure, input, outer);
       if (backstopFired) this.cleanup(name, execId);
       this.log.debug({ space: name, exitCode, timedOut, durationMs }, "exec finished");
-      return { exitCode, timedOut, durationMs, wake };
+      const run = { exitCode, timedOut, durationMs, wake };
+      this.record(name, input, run, who);
+      return run;
     } catch (e) {
       if (controller.signal.aborted) this.cleanup(name, execId);
-      if (backstopFired) return { exitCode: TIMEOUT_EXIT_CODE, timedOut: true, durationMs: Date.now() - startedAt, wake };
+      if (backstopFired) {
+        const run = { exitCode: TIMEOUT_EXIT_CODE, timedOut: true, durationMs: Date.now() - startedAt, wake };
+        this.record(name, input, run, who);
+        return run;
+      }
       throw e;
     } finally {
       clearTimeout(backstop);

@@ -1,5 +1,8 @@
 import type { EngineInfo, SpaceRuntime } from "../runtime/types.js";
 
+/** The engine runtime that marks a GPU node (the NVIDIA Container Toolkit registers it). */
+export const GPU_RUNTIME = "nvidia";
+
 /** The engine host's CPU count and memory, read once: they bound every create and do not change while we run. */
 export class HostFacts {
   private cached: Promise<EngineInfo> | null = null;

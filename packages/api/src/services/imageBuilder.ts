@@ -15,7 +15,7 @@ export interface ImageBuildOptions {
   image: string;
   /** Explicit base image; when unset the official one is used, or an offline-built one where it cannot be pulled. */
   baseImage?: string;
-  /** A .crt file or a folder of them to trust inside spaces; "none" disables; unset means the host's extra CAs. */
+  /** A PEM bundle, a .crt file or a folder of .crt files to trust inside spaces; "none" disables; unset means the host's extra CAs. */
   extraCa?: string;
   force?: boolean;
   dockerDir?: string;
@@ -43,6 +43,25 @@ export async function ensureSpaceImage(runtime: SpaceRuntime, opts: ImageBuildOp
   });
   log.info({ image: opts.image, seconds: Math.round((Date.now() - started) / 1000) }, "space image built");
   return "built";
+}
+
+/** The firewall helper's image (iptables on our base), built on first use like the space image. */
+export async function ensureHelperImage(
+  runtime: SpaceRuntime,
+  opts: { image: string; baseImage?: string; dockerDir?: string },
+  log: Logger,
+): Promise<void> {
+  if (await runtime.imageExists(opts.image)) return;
+  const dockerDir = opts.dockerDir ?? defaultDockerDir();
+  const base = await resolveBase(runtime, opts.baseImage, dockerDir, log);
+  log.info({ image: opts.image, base }, "building the network policy helper image");
+  await runtime.buildImage({
+    tag: opts.image,
+    files: [{ path: "Dockerfile", content: await readFile(join(dockerDir, "netpolicy", "Dockerfile")) }],
+    buildArgs: { BASE_IMAGE: base },
+    labels: { "clawdspace.image": "netpolicy", "clawdspace.version": VERSION },
+    onProgress: (line) => log.debug({ image: opts.image }, line),
+  });
 }
 
 async function resolveBase(runtime: SpaceRuntime, explicit: string | undefined, dockerDir: string, log: Logger): Promise<string> {
@@ -78,7 +97,7 @@ function runScript(script: string, args: string[], log: Logger): Promise<void> {
   });
 }
 
-async function buildContext(dockerDir: string, extraCa: string | undefined, log: Logger): Promise<BuildContextFile[]> {
+export async function buildContext(dockerDir: string, extraCa: string | undefined, log: Logger): Promise<BuildContextFile[]> {
   const files: BuildContextFile[] = [
     { path: "Dockerfile", content: await readFile(join(dockerDir, "space", "Dockerfile")) },
     { path: "extra-ca/.keep", content: Buffer.alloc(0) },
@@ -88,7 +107,8 @@ async function buildContext(dockerDir: string, extraCa: string | undefined, log:
   const seen = new Set<string>();
   for (const source of sources) {
     for (const file of await crtFiles(source)) {
-      const name = basename(file);
+      // update-ca-certificates reads only *.crt; a PEM bundle (ca.pem) is taken under that name.
+      const name = basename(file).replace(/\.(pem|cer|crt)$/i, "") + ".crt";
       if (seen.has(name)) continue;
       seen.add(name);
       files.push({ path: `extra-ca/${name}`, content: await readFile(file) });

@@ -3,18 +3,21 @@ import type { Logger } from "pino";
 import { HttpError } from "../http/httpError.js";
 import { ConflictError } from "../runtime/errors.js";
 import { LABEL, SPACE_KIND, VOLUME_KIND, volumeNameOf } from "../runtime/naming.js";
-import type { SpaceRecord, SpaceRuntime } from "../runtime/types.js";
+import type { BindMount, ContainerSpec, SpaceRecord, SpaceRuntime } from "../runtime/types.js";
 import { KeyedLock } from "../util/keyedLock.js";
 import type { AuditLog } from "../store/auditLog.js";
 import type { ActivityTracker } from "./activity.js";
-import type { HostFacts } from "./hostFacts.js";
+import { GPU_RUNTIME, type HostFacts } from "./hostFacts.js";
 import { SpaceEvents, type SpaceEventState } from "./spaceEvents.js";
 import type { CpuMonitor } from "./sleep/cpuMonitor.js";
 import { decideSleep, type SleepDecision, type SleepPolicy } from "./sleep/decide.js";
 import { checkVeto } from "./sleep/veto.js";
 import type { SpaceStateStore } from "./spaceState.js";
-import { BUILTIN_TEMPLATES } from "./builtinTemplates.js";
+import type { SpaceSetup } from "./spaceSetup.js";
 import { toSpaceView } from "./spaceView.js";
+import { effectiveSettings, inWorkspace, sleepPolicyOf, settingsLabels, type EffectiveSettings } from "./templates/effective.js";
+import type { TemplateService } from "./templates/templateService.js";
+import type { NetworkPolicy } from "./network/networkPolicy.js";
 
 export interface SpaceServiceOptions {
   image: string;
@@ -24,6 +27,8 @@ export interface SpaceServiceOptions {
   node: string;
   extraLabels: Record<string, string>;
   sleep: SleepPolicy;
+  /** Operator's CA bundle (or folder of .crt files), mounted read-only into every space and trusted there. */
+  extraCa?: BindMount;
 }
 
 export interface SpaceServiceDeps {
@@ -34,6 +39,10 @@ export interface SpaceServiceDeps {
   audit: AuditLog;
   cpu: CpuMonitor;
   log: Logger;
+  templates: TemplateService;
+  setup: SpaceSetup;
+  /** Enforces network modes; without it every mode but none uses the engine's default bridge. */
+  network?: NetworkPolicy;
   /** State changes are announced here (terminals, event streams); a private bus when absent. */
   events?: SpaceEvents;
 }
@@ -45,6 +54,7 @@ export interface Actor {
 }
 
 const MIN_MEMORY = 6 * 1024 ** 2;
+
 
 /** Lifecycle of spaces: validation against the host, locking, rollback, wake-on-demand. */
 export class SpaceService {
@@ -59,6 +69,9 @@ export class SpaceService {
   private readonly audit: AuditLog;
   private readonly cpu: CpuMonitor;
   private readonly log: Logger;
+  private readonly templates: TemplateService;
+  private readonly setup: SpaceSetup;
+  private readonly network: NetworkPolicy | undefined;
   readonly events: SpaceEvents;
 
   constructor(
@@ -67,6 +80,9 @@ export class SpaceService {
   ) {
     ({ runtime: this.runtime, activity: this.activity, state: this.state, host: this.host, audit: this.audit, cpu: this.cpu, log: this.log } =
       deps);
+    this.templates = deps.templates;
+    this.setup = deps.setup;
+    this.network = deps.network;
     this.events = deps.events ?? new SpaceEvents();
   }
 
@@ -85,7 +101,7 @@ export class SpaceService {
         running: this.activity.runningCounts(r.name),
         cpu: this.cpu.latest(r.name),
       },
-      this.opts.sleep,
+      sleepPolicyOf(r.labels, this.opts.sleep),
     );
   }
 
@@ -117,31 +133,19 @@ export class SpaceService {
 
   private async createLocked(input: CreateSpaceInput, who: Actor): Promise<Space> {
     const { name } = input;
-    const templateName = input.template ?? "default";
-    const template = BUILTIN_TEMPLATES[templateName];
-    if (!template) {
-      throw new HttpError(400, "VALIDATION_FAILED", `Invalid request body: template: no template named "${templateName}"`, {
-        issues: [{ path: "template", message: `known templates: ${Object.keys(BUILTIN_TEMPLATES).join(", ")}` }],
-      });
-    }
-    // Request fields override the template; the server's defaults fill what neither says.
-    const memory = input.memory ?? (input.template ? template.memory : undefined) ?? this.opts.defaultMemory;
-    const cpus = input.cpus ?? (input.template ? template.cpus : undefined) ?? this.opts.defaultCpus;
-    const gpu = input.gpu ?? template.gpu ?? false;
-    await this.checkLimits(memory, cpus);
+    const eff = await this.settingsFor(input);
+    await this.checkLimits(eff.memory, eff.cpus);
+    const { memory, cpus, image } = eff;
 
+    const networkName = eff.network !== "none" && this.network ? await this.network.ensure(eff.network) : undefined;
     const volumeName = volumeNameOf(name);
     const labels: Record<string, string> = {
       ...this.opts.extraLabels,
       [LABEL.kind]: SPACE_KIND,
       [LABEL.space]: name,
       [LABEL.volume]: volumeName,
-      [LABEL.memory]: String(memory),
-      [LABEL.cpus]: String(cpus),
-      [LABEL.gpu]: String(gpu),
       [LABEL.node]: this.opts.node,
-      [LABEL.template]: templateName,
-      [LABEL.network]: template.network,
+      ...settingsLabels(eff),
     };
 
     const existing = await this.runtime.inspectVolume(volumeName);
@@ -149,19 +153,23 @@ export class SpaceService {
       throw new HttpError(409, "SPACE_EXISTS", `A volume named "${volumeName}" exists and was not made by Clawdspace`);
     }
     const volume = existing ?? (await this.runtime.createVolume(volumeName, { ...this.opts.extraLabels, [LABEL.space]: name }));
-    const image = input.image ?? this.opts.image;
-    const spec = {
+    const spec: ContainerSpec = {
       name,
       image,
       memory,
       cpus,
       pidsLimit: this.opts.pidsLimit,
       tmpfsBytes: Math.max(64 * 1024 ** 2, Math.floor(memory / 4)),
-      env: input.env ?? {},
+      env: eff.env,
       labels,
       volumeName,
-      gpu,
-      network: template.network,
+      gpu: eff.gpu,
+      network: eff.network,
+      networkName,
+      runtime: eff.runtime,
+      privileges: eff.privileges,
+      readOnlyRootfs: !eff.writableRootfs,
+      binds: this.opts.extraCa ? [this.opts.extraCa] : [],
     };
 
     let id: string;
@@ -169,6 +177,7 @@ export class SpaceService {
       ({ id } = await this.runtime.create(spec));
       try {
         await this.runtime.start(name);
+        await this.afterStart(name, eff, input);
       } catch (e) {
         await this.runtime.remove(name).catch((err) => this.log.warn({ err, space: name }, "rollback: container removal failed"));
         throw e;
@@ -182,8 +191,24 @@ export class SpaceService {
     }
     this.state.remove(name);
     this.activity.record(name, "create");
-    this.audit.append({ ...who, space: name, type: "space.create", meta: { image, memory, cpus, adoptedVolume: Boolean(existing) } });
-    this.log.info({ space: name, image, memory, cpus, adoptedVolume: Boolean(existing) }, "space created");
+    // Names only: env values, file contents and tokens never reach the audit log or the logs.
+    const meta = {
+      image,
+      memory,
+      cpus,
+      adoptedVolume: Boolean(existing),
+      template: eff.template,
+      network: eff.network,
+      networkName,
+      runtime: eff.runtime,
+      privileges: eff.privileges,
+      gpu: eff.gpu !== false,
+      envNames: Object.keys(eff.env),
+      ...(input.envFile ? { envFile: eff.envFilePath } : {}),
+      ...(input.repoUrl ? { repoUrl: input.repoUrl, repoDest: eff.repoDest, repoToken: Boolean(input.repoToken) } : {}),
+    };
+    this.audit.append({ ...who, space: name, type: "space.create", meta });
+    this.log.info({ space: name, ...meta }, "space created");
     this.emitState(name, "running", "create");
     const now = new Date();
     return this.view({
@@ -199,6 +224,48 @@ export class SpaceService {
       memory,
       cpus,
     });
+  }
+
+  /** The template resolved and the request laid over it, checked against what this node can do. */
+  private async settingsFor(input: CreateSpaceInput): Promise<EffectiveSettings & { envFilePath?: string }> {
+    const templateName = input.template ?? "default";
+    const template = this.templates.resolve(templateName);
+    if (!template) {
+      throw new HttpError(400, "VALIDATION_FAILED", `Invalid request body: template: no template named "${templateName}"`, {
+        issues: [{ path: "template", message: `known templates: ${this.templates.list().map((t) => t.name).join(", ")}` }],
+      });
+    }
+    const eff = effectiveSettings(input, templateName, template, { image: this.opts.image, memory: this.opts.defaultMemory, cpus: this.opts.defaultCpus });
+    const bad = (path: string, message: string) =>
+      new HttpError(400, "VALIDATION_FAILED", `Invalid request body: ${path}: ${message}`, { issues: [{ path, message }] });
+    const host = await this.host.get();
+    if (!host.runtimes.includes(eff.runtime)) {
+      throw bad("runtime", `the engine has no runtime "${eff.runtime}" (it has: ${host.runtimes.join(", ")}); see docs/TEMPLATES.md for gVisor`);
+    }
+    if (eff.gpu !== false && !host.runtimes.includes(GPU_RUNTIME)) {
+      throw bad("gpu", `this node has no GPU runtime (no "${GPU_RUNTIME}" runtime registered with the engine), so it cannot give a space a GPU`);
+    }
+    if (input.repoUrl && eff.network === "none") throw bad("repoUrl", "a repository cannot be cloned into a space with network none");
+    if (!input.repoUrl && (input.repoBranch || input.repoToken || input.repoDest)) throw bad("repoUrl", "repoBranch, repoDest and repoToken need repoUrl");
+    return { ...eff, envFilePath: input.envFile ? inWorkspace(input.envFile.path) : undefined };
+  }
+
+  /** In-space steps of a create, in order: trust the operator CA, write the env file, clone. */
+  private async afterStart(name: string, eff: EffectiveSettings, input: CreateSpaceInput): Promise<void> {
+    if (this.opts.extraCa && eff.writableRootfs) await this.setup.trustExtraCa(name);
+    if (input.envFile) await this.setup.writePrivateFile(name, input.envFile.path, input.envFile.bytes);
+    if (input.repoUrl) {
+      await this.setup.clone(name, { url: input.repoUrl, branch: input.repoBranch, dest: eff.repoDest, token: input.repoToken });
+    }
+  }
+
+  /** Root in a space is for relaxed privileges only (a template's choice, recorded as a label at create). */
+  async rootUserFor(name: string): Promise<string> {
+    const record = await this.runtime.inspect(name);
+    if (record.labels[LABEL.privileges] !== "relaxed") {
+      throw new HttpError(403, "FORBIDDEN", `Space ${name} runs with strict privileges; exec as root needs a template with security.privileges: relaxed`);
+    }
+    return "0:0";
   }
 
   private async checkLimits(memory: number, cpus: number): Promise<void> {

@@ -12,6 +12,8 @@ export interface ViewContext {
 
 const iso = (d: Date | number | null | undefined) => (d === null || d === undefined ? null : new Date(d).toISOString());
 
+const optionalNumber = (key: string, v: string | undefined) => (v !== undefined && /^\d+$/.test(v) ? { [key]: Number(v) } : {});
+
 /** The wire object for a space; never exposes engine objects. */
 export function toSpaceView(r: SpaceRecord, ctx: ViewContext): Space {
   const state: SpaceState = ctx.decision.state;
@@ -32,7 +34,11 @@ export function toSpaceView(r: SpaceRecord, ctx: ViewContext): Space {
     template: r.labels[LABEL.template] ?? null,
     gpu: r.labels[LABEL.gpu] === "true",
     network: r.labels[LABEL.network] ?? "internet",
-    runtime: r.labels["clawdspace.runtime"] ?? "runc",
+    runtime: r.labels[LABEL.runtime] ?? "runc",
+    privileges: r.labels[LABEL.privileges] === "relaxed" ? "relaxed" : "strict",
+    writableRootfs: r.labels[LABEL.writableRootfs] !== "false",
+    ...optionalNumber("idleTimeoutMs", r.labels[LABEL.idleTimeoutMs]),
+    ...optionalNumber("hibernateAfterMs", r.labels[LABEL.hibernateAfterMs]),
     node: r.labels[LABEL.node] ?? ctx.node,
     activity: { lastAt: iso(lastAt), lastSource: ctx.activity?.source ?? null },
     sleepsAt: blockedBy.length === 0 ? iso(ctx.decision.pauseAt) : null,

@@ -1,7 +1,9 @@
 import { statfs } from "node:fs/promises";
 import os from "node:os";
+import { dirname } from "node:path";
 import { formatBytes, type Capabilities, type SystemInfo } from "@clawdspace/shared";
 import type { SpaceRuntime } from "../runtime/types.js";
+import { GPU_RUNTIME, HostFacts } from "./hostFacts.js";
 
 const pct = (part: number, total: number) => `${total > 0 ? ((part / total) * 100).toFixed(1) : "0.0"}%`;
 
@@ -10,33 +12,41 @@ export class SystemService {
   constructor(
     private readonly runtime: SpaceRuntime,
     private readonly diskPath: string,
+    private readonly host: HostFacts = new HostFacts(runtime),
     private readonly nodeName: string = os.hostname(),
   ) {}
 
   /** This node alone until several join; an engine that does not answer makes it offline, not an error. */
   async nodes(selfUrl: string) {
-    const started = performance.now();
     let capabilities: Capabilities | undefined;
+    let latencyMs: number | null = null;
     try {
+      // A ping measures the engine's answer now (capabilities come from facts read once).
+      const started = performance.now();
+      await this.runtime.ping();
+      latencyMs = Math.round(performance.now() - started);
       capabilities = await this.capabilities();
     } catch {
       capabilities = undefined;
+      latencyMs = null;
     }
     const node = {
       name: this.nodeName,
       url: selfUrl,
       status: capabilities ? ("online" as const) : ("offline" as const),
-      latencyMs: capabilities ? Math.round(performance.now() - started) : null,
+      latencyMs,
       ...(capabilities ? { capabilities } : {}),
     };
     return { nodes: [node], lastUpdatedAt: new Date().toISOString() };
   }
 
+  /** From the engine facts read once: the runtimes (and so GPU support) do not change while we run. */
   async capabilities(): Promise<Capabilities> {
-    const engine = await this.runtime.engineInfo();
-    const gpu = engine.runtimes.includes("nvidia");
+    const engine = await this.host.get();
+    const gpu = engine.runtimes.includes(GPU_RUNTIME);
     return {
       gpu,
+      runtimes: [...engine.runtimes].sort(),
       gpuName: null,
       gpuMemory: null,
       arch: os.arch(),
@@ -51,7 +61,7 @@ export class SystemService {
     const total = os.totalmem();
     const free = os.freemem();
     const used = total - free;
-    const gpu = engine.runtimes.includes("nvidia");
+    const gpu = engine.runtimes.includes(GPU_RUNTIME);
     return {
       hostname: os.hostname(),
       platform: os.platform(),
@@ -83,8 +93,19 @@ export class SystemService {
   }
 
   private async disk(): Promise<{ total: number; used: number; available: number } | null> {
+    // The data folder may not exist yet (first start): its nearest existing parent is on the same disk.
+    let path = this.diskPath || "/";
+    for (;;) {
+      try {
+        await statfs(path);
+        break;
+      } catch {
+        if (path === dirname(path)) return null;
+        path = dirname(path);
+      }
+    }
     try {
-      const s = await statfs(this.diskPath);
+      const s = await statfs(path);
       const total = s.blocks * s.bsize;
       const available = s.bavail * s.bsize;
       return { total, used: total - s.bfree * s.bsize, available };

@@ -36,6 +36,14 @@ const MIGRATIONS: string[] = [
      inode INTEGER,
      updated_at INTEGER NOT NULL
    );`,
+  // issue 8: templates, as the operator wrote them (YAML or JSON text)
+  `CREATE TABLE templates (
+     name TEXT PRIMARY KEY,
+     yaml TEXT NOT NULL,
+     updated_at INTEGER NOT NULL
+   );`,
+  // GET /api/audit?space=&type= (a space's execs, say) walks this instead of filtering a space's whole history.
+  `CREATE INDEX audit_space_type ON audit(space, type, id);`,
 ];
 
 /** Opens (or creates) the embedded store: WAL so readers never wait on the worker's writes. */

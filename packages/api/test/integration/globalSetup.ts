@@ -4,9 +4,30 @@ import { pino } from "pino";
 import type { TestProject } from "vitest/node";
 import { loadConfig } from "../../src/config.js";
 import { DockerSpaceRuntime } from "../../src/runtime/docker/dockerRuntime.js";
-import { ensureSpaceImage } from "../../src/services/imageBuilder.js";
+import { ensureHelperImage, ensureSpaceImage } from "../../src/services/imageBuilder.js";
+import { NETWORK_MODE_LABEL, NetworkPolicy } from "../../src/services/network/networkPolicy.js";
 
 export const RUN_LABEL = "clawdspace.test-run";
+/** A run's network prefix: its bridges are t<run>-inet and t<run>-lan. */
+export const testNetworkPrefix = (runId: string) => `t${runId}`;
+
+/**
+ * Unhooks and removes the firewall chains and networks a run made (after its containers are gone);
+ * without a run id, those of other runs whose networks no container uses any more (killed runs).
+ */
+async function removeRunNetworks(runtime: DockerSpaceRuntime, docker: Docker, runId: string | undefined, helperImage: string): Promise<void> {
+  const nets = await runtime.listNetworks([runId ? `${RUN_LABEL}=${runId}` : RUN_LABEL]);
+  for (const n of nets) {
+    const owner = n.labels[RUN_LABEL]!;
+    if (!runId) {
+      const info = (await docker.getNetwork(n.name).inspect().catch(() => null)) as { Containers?: Record<string, unknown>; Created?: string } | null;
+      if (!info || Object.keys(info.Containers ?? {}).length > 0 || Date.parse(info.Created ?? "") > Date.now() - STALE_MS) continue;
+    }
+    const policy = new NetworkPolicy(runtime, { prefix: testNetworkPrefix(owner), helperImage, labels: { [RUN_LABEL]: owner } }, pino({ level: "warn" }));
+    const mode = n.labels[NETWORK_MODE_LABEL];
+    if (mode === "internet" || mode === "lan") await policy.remove(mode).catch((e) => console.warn(`could not remove ${n.name}: ${e}`));
+  }
+}
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -55,11 +76,14 @@ export default async function setup(project: TestProject) {
   }
   const log = pino({ level: process.env.LOG_LEVEL ?? "info" });
   await ensureSpaceImage(runtime, { image: cfg.image, baseImage: cfg.baseImage, extraCa: cfg.extraCa }, log);
+  await ensureHelperImage(runtime, { image: cfg.network.helperImage, baseImage: cfg.baseImage }, log);
   const docker = new Docker(cfg.docker);
   const swept = await sweep(docker);
+  await removeRunNetworks(runtime, docker, undefined, cfg.network.helperImage);
   if (swept) console.log(`swept ${swept} leftovers of earlier test runs`);
   project.provide("engine", true);
   return async () => {
     await sweep(docker, runId);
+    await removeRunNetworks(runtime, docker, runId, cfg.network.helperImage);
   };
 }

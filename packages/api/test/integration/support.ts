@@ -9,9 +9,10 @@ import { createApp } from "../../src/app.js";
 import { composeDeps } from "../../src/compose.js";
 import { loadConfig } from "../../src/config.js";
 import { attachTerminal } from "../../src/http/terminalUpgrade.js";
+import { createLogger } from "../../src/http/logger.js";
 import { DockerSpaceRuntime } from "../../src/runtime/docker/dockerRuntime.js";
 import { openDb } from "../../src/store/db.js";
-import { RUN_LABEL } from "./globalSetup.js";
+import { RUN_LABEL, testNetworkPrefix } from "./globalSetup.js";
 
 export const engineAvailable = inject("engine");
 export const runId = inject("runId");
@@ -29,13 +30,22 @@ export interface TestServer {
 }
 
 /** The real app on the real engine, on an ephemeral loopback port; everything it makes carries this run's label. */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(env: Record<string, string> = {}, opts: { logStream?: NodeJS.WritableStream } = {}): Promise<TestServer> {
   const key = `test_${randomBytes(16).toString("hex")}`;
-  const cfg = loadConfig({ ...process.env, CLAWDSPACE_DATA_DIR: "/tmp/clawdspace-test", DEFAULT_MEMORY: "512m", ...env });
+  const cfg = loadConfig({
+    ...process.env,
+    CLAWDSPACE_DATA_DIR: "/tmp/clawdspace-test",
+    DEFAULT_MEMORY: "512m",
+    // this run's own networks and firewall chains, removed by the global teardown
+    CLAWDSPACE_NETWORK_PREFIX: testNetworkPrefix(runId),
+    ...env,
+  });
   cfg.extraLabels = { ...cfg.extraLabels, [RUN_LABEL]: runId };
   const runtime = new DockerSpaceRuntime(cfg.docker, [`${RUN_LABEL}=${runId}`]);
   const db = openDb(env.CLAWDSPACE_DATA_DIR ?? ":memory:");
-  const deps = composeDeps(cfg, runtime, pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }), key, db);
+  // A captured log goes through the production logger (its redaction and masking are under test).
+  const logger = opts.logStream ? createLogger("debug", opts.logStream) : pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
+  const deps = composeDeps(cfg, runtime, logger, key, db);
   if (cfg.sleep.idleTimeoutMs > 0 && env.IDLE_TIMEOUT_MS) deps.worker.start();
   const app = createApp(deps);
   const server: Server = createServer(app);
@@ -57,6 +67,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
       await deps.terminals.close();
       wss.close();
       await deps.history.stop();
+      deps.pruner.stop();
       await new Promise<void>((r) => {
         server.closeAllConnections();
         server.close(() => r());

@@ -24,7 +24,6 @@ describe("engine unreachable", () => {
     ["delete", (t) => t.api.delete("/api/spaces/up")],
     ["stats", (t) => t.api.get("/api/spaces/up/stats")],
     ["system", (t) => t.api.get("/api/system")],
-    ["capabilities", (t) => t.api.get("/api/system/capabilities")],
   ];
 
   it.each(routes)("%s is 503 RUNTIME_UNAVAILABLE", async (_name, call) => {

@@ -22,6 +22,9 @@ export function testConfig(over: Partial<ComposeConfig> = {}): ComposeConfig {
     bodyLimitBytes: 1024 * 1024,
     execMaxOutputBytes: 1024 * 1024,
     authDisabled: false,
+    files: { maxUploadBytes: 64 * 1024 * 1024 },
+    audit: { maxAgeMs: 0, maxEvents: 0, pruneMs: 600_000 },
+    observe: { duCacheMs: 10_000 },
     sleep: { idleTimeoutMs: 600_000, hibernateAfterMs: 86_400_000, checkMs: 15_000, cpuThresholdPct: 5, opTimeoutMs: 30_000, keepaliveMaxMs: 86_400_000 },
     ...over,
   };
@@ -36,6 +39,7 @@ export interface TestApp {
     get(path: string): request.Test;
     post(path: string, body?: unknown): request.Test;
     delete(path: string): request.Test;
+    put(path: string, body?: unknown): request.Test;
   };
 }
 
@@ -58,6 +62,10 @@ export function makeApp(
         return body === undefined ? t : t.send(body as object);
       },
       delete: (path) => request(app).delete(path).set("Authorization", auth),
+      put: (path, body) => {
+        const t = request(app).put(path).set("Authorization", auth);
+        return body === undefined ? t : t.send(body as object);
+      },
     },
   };
 }

@@ -59,3 +59,25 @@ describe("the server log never contains the key", () => {
     expect(text).not.toContain(SECRET);
   });
 });
+
+describe("the server log masks secrets whatever logs them", () => {
+  it("messages, merged objects and errors go through the masker; command and env fields are redacted", () => {
+    const chunks: string[] = [];
+    const stream = new Writable({
+      write(chunk, _enc, cb) {
+        chunks.push(chunk.toString());
+        cb();
+      },
+    });
+    const logger = createLogger("debug", stream);
+    const token = `ghp_${"q".repeat(36)}`;
+    logger.info(`ran curl -H "Authorization: Bearer ${token}"`);
+    logger.warn({ detail: { line: `export API_KEY=${token}` }, command: "echo hi", env: { X: token } }, "exec failed");
+    logger.error({ err: new Error(`failed with ${token}`) }, "boom");
+    const out = chunks.join("");
+    expect(out).toContain("exec failed");
+    expect(out).toContain("[REDACTED]");
+    expect(out).not.toContain(token);
+    expect(out).not.toContain("echo hi");
+  });
+});

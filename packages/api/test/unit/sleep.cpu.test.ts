@@ -24,6 +24,8 @@ describe("CpuMonitor with the fake runtime", () => {
       labels: {},
       volumeName: "clawdspace-vol-s",
       gpu: false,
+      privileges: "strict",
+      readOnlyRootfs: false,
       network: "internet",
     });
     await fake.start("s");

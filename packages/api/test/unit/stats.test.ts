@@ -84,3 +84,15 @@ describe("computeStats", () => {
     expect(computeStats({ blkio_stats: { io_service_bytes_recursive: null } }).blockReadBytes).toBe(0);
   });
 });
+
+describe("computeStats with an empty precpu (Docker 20.10 one-shot)", () => {
+  it("uses an earlier read's cpu_stats as the previous sample", () => {
+    const first = cpu(1000, 0, 10_000, 0, 2);
+    const second = cpu(1500, 0, 11_000, 0, 2);
+    // 500 of 1000 system ticks on 2 cpus -> 100%
+    expect(computeStats(second, first).cpuPercent).toBe(100);
+  });
+  it("prefers the document's own precpu when it has one", () => {
+    expect(computeStats(cpu(1200, 1000, 11_000, 10_000, 4), cpu(0, 0, 1, 0, 4)).cpuPercent).toBe(80);
+  });
+});

@@ -24,12 +24,13 @@ describe("GET /api/system", () => {
     expect(res.body.disk.percentage).toMatch(/%$/);
   });
 
-  it("reports disk as null when the data dir cannot be read", async () => {
+  it("measures the nearest existing parent when the data dir does not exist yet (first start)", async () => {
     const t = makeApp({ config: { dataDir: "/definitely/not/here" } });
+    const root = makeApp({ config: { dataDir: "/" } });
     const res = await t.api.get("/api/system");
     expect(res.status).toBe(200);
-    expect(res.body.disk).toBeNull();
-    expect(res.body.bytes.disk).toBeNull();
+    expect(res.body.bytes.disk.total).toBeGreaterThan(0);
+    expect(res.body.bytes.disk.total).toBe((await root.api.get("/api/system")).body.bytes.disk.total);
   });
 });
 

@@ -23,6 +23,7 @@ describe("POST /api/spaces with a built-in template", () => {
 
   it("gpu brings its resources, and request fields override them", async () => {
     const t = makeApp();
+    t.fake.runtimes.push("nvidia");
     const gpu = await t.api.post("/api/spaces", { name: "g", template: "gpu" });
     expect(gpu.status).toBe(201);
     expect(gpu.body.space).toMatchObject({ template: "gpu", gpu: true, memory: 8 * GiB, cpus: 4 });

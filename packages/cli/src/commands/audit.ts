@@ -1,15 +1,7 @@
+import type { AuditEvent } from "@clawdspace/shared";
 import type { Context } from "../context.js";
 import { usageError } from "../errors.js";
 import { paint, printJson, table } from "../output.js";
-
-export interface AuditEvent {
-  id?: number | string;
-  ts: string;
-  space?: string | null;
-  type: string;
-  actor?: string | null;
-  meta?: Record<string, unknown> | null;
-}
 
 interface AuditOpts {
   space?: string;
@@ -18,19 +10,8 @@ interface AuditOpts {
   follow?: boolean;
 }
 
-const FOLLOW_EVERY_MS = 1500;
-
-function query(opts: AuditOpts, limit: number, after?: number | string): string {
-  const q = new URLSearchParams();
-  if (opts.space) q.set("space", opts.space);
-  if (opts.type) q.set("type", opts.type);
-  q.set("limit", String(limit));
-  if (after !== undefined) q.set("after", String(after));
-  return `/api/audit?${q}`;
-}
-
-/** A stable identity for an event, so overlapping polls never print one twice (ids where the server gives them). */
-export const eventKey = (e: AuditEvent) => (e.id !== undefined ? `#${e.id}` : `${e.ts}|${e.space ?? ""}|${e.type}|${JSON.stringify(e.meta ?? null)}`);
+const FOLLOW_EVERY_MS = 1000;
+const PAGE = 1000;
 
 export function describe(meta: AuditEvent["meta"]): string {
   if (!meta) return "";
@@ -42,37 +23,31 @@ export function describe(meta: AuditEvent["meta"]): string {
 export async function run(ctx: Context, _args: string[], opts: AuditOpts): Promise<void> {
   const limit = Number(opts.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw usageError(`--limit "${opts.limit}" must be a whole number from 1 to 10000`);
-  const first = (await ctx.client.json<{ events: AuditEvent[] }>("GET", query(opts, limit))).events;
-  const line = (e: AuditEvent) => [paint.dim(ctx.colour)(e.ts), e.space ?? "-", e.type, describe(e.meta)];
+  const filter = { space: opts.space, type: opts.type };
+  const first = await ctx.client.audit({ ...filter, limit });
+  const cells = (e: AuditEvent) => [paint.dim(ctx.colour)(e.ts), e.space ?? "-", e.type, e.actor ?? "-", describe(e.meta)];
 
   if (!opts.follow) {
-    if (ctx.json) return printJson({ events: first });
-    ctx.out.write(table(["TIME", "SPACE", "TYPE", "DETAILS"], first.map(line), ctx.colour));
+    if (ctx.json) return printJson(first);
+    ctx.out.write(table(["TIME", "SPACE", "TYPE", "BY", "DETAILS"], first.events.map(cells), ctx.colour));
     return;
   }
 
-  // Following: one event per line (JSON lines with --json), polling with the newest id as the cursor.
-  const seen = new Set<string>();
+  // Following: one event per line (JSON lines with --json), polling from the server's `after` cursor,
+  // so every event is printed once and none is skipped between polls.
   const print = (events: AuditEvent[]) => {
-    for (const e of events) {
-      const k = eventKey(e);
-      if (seen.has(k)) continue;
-      seen.add(k);
-      ctx.out.write(ctx.json ? `${JSON.stringify(e)}\n` : `${line(e).join("  ")}\n`);
-    }
+    for (const e of events) ctx.out.write(ctx.json ? `${JSON.stringify(e)}\n` : `${cells(e).join("  ")}\n`);
   };
-  print(first);
-  let cursor = first.at(-1)?.id;
+  print(first.events);
+  let after = first.nextAfter ?? 0;
   let stop = false;
   process.once("SIGINT", () => {
     stop = true;
   });
   while (!stop) {
-    await new Promise((r) => setTimeout(r, FOLLOW_EVERY_MS));
-    if (stop) break;
-    const events = (await ctx.client.json<{ events: AuditEvent[] }>("GET", query(opts, 1000, cursor))).events;
-    print(events);
-    cursor = events.at(-1)?.id ?? cursor;
-    if (seen.size > 100_000) seen.clear(); // ids only grow; old keys can go
+    const page = await ctx.client.audit({ ...filter, after, limit: PAGE });
+    print(page.events);
+    after = page.nextAfter ?? after;
+    if (page.events.length < PAGE) await new Promise((r) => setTimeout(r, FOLLOW_EVERY_MS));
   }
 }

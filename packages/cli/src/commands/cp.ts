@@ -1,6 +1,7 @@
 import { stat } from "node:fs/promises";
 import { basename, dirname, resolve } from "node:path";
 import { Readable } from "node:stream";
+import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { ClawdspaceApiError } from "@clawdspace/shared/client";
 import type { Context } from "../context.js";
 import { usageError } from "../errors.js";
@@ -9,12 +10,10 @@ import { Progress } from "../cp/progress.js";
 import { parseEnd, remoteBase, remoteParent } from "../cp/spec.js";
 import { unpack } from "../cp/unpack.js";
 
-const q = (path: string) => `?path=${encodeURIComponent(path)}`;
-
 /** Whether a space path is an existing folder (the copy then goes inside it, as cp -r and docker cp do). */
 async function remoteIsDir(ctx: Context, space: string, path: string): Promise<boolean> {
   try {
-    await ctx.client.request("GET", `/api/spaces/${encodeURIComponent(space)}/files${q(path)}`);
+    await ctx.client.listFiles(space, path);
     return true;
   } catch (e) {
     if (e instanceof ClawdspaceApiError && (e.status === 404 || e.status === 400)) return false;
@@ -36,7 +35,9 @@ export async function run(ctx: Context, [srcArg, dstArg]: string[], opts: { quie
     const top = into ? basename(resolve(src.path)) : remoteBase(dst.path);
     const progress = new Progress(`↑ ${src.path}`, progressTo);
     const pack = packPath(src.path, top, warn);
-    const counted = Readable.from(
+    await ctx.client.uploadArchive(
+      dst.space,
+      folder,
       (async function* () {
         for await (const chunk of pack as AsyncIterable<Buffer>) {
           progress.add(chunk.length);
@@ -44,9 +45,6 @@ export async function run(ctx: Context, [srcArg, dstArg]: string[], opts: { quie
         }
       })(),
     );
-    await ctx.client.request("PUT", `/api/spaces/${encodeURIComponent(dst.space)}/archive${q(folder)}`, undefined, {
-      raw: { body: Readable.toWeb(counted) as ReadableStream, contentType: "application/x-tar" },
-    });
     progress.done();
     return;
   }
@@ -61,13 +59,9 @@ export async function run(ctx: Context, [srcArg, dstArg]: string[], opts: { quie
     const parent = await stat(base).catch(() => null);
     if (!parent?.isDirectory()) throw usageError(`${base} is not an existing folder`);
     const expectTop = remoteBase(src.path);
-    const res = await ctx.client.request("GET", `/api/spaces/${encodeURIComponent(src.space)}/archive${q(src.path)}`, undefined, {
-      accept: "application/x-tar",
-    });
+    const tar = await ctx.client.downloadArchive(src.space, src.path);
     const progress = new Progress(`↓ ${src.space}:${src.path}`, progressTo);
-    await unpack(Readable.fromWeb(res.body as import("node:stream/web").ReadableStream), { base, top: isDir ? expectTop : basename(local), expectTop }, warn, (n) =>
-      progress.add(n),
-    );
+    await unpack(Readable.fromWeb(tar as WebReadableStream), { base, top: isDir ? expectTop : basename(local), expectTop }, warn, (n) => progress.add(n));
     progress.done();
     return;
   }

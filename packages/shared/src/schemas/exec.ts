@@ -33,6 +33,8 @@ export const ExecRequestSchema = z.object({
     .refine((p) => !p.includes("\0"), { error: "cwd must not contain NUL" })
     .optional(),
   env: EnvSchema.optional(),
+  /** ours: run as root; only in a space whose privileges are relaxed */
+  asRoot: z.boolean({ error: "asRoot must be true or false" }).optional(),
   stdin: z.string().max(64 * 1024 * 1024).optional(),
   timeoutMs: z
     .number({ error: "timeoutMs must be a number of milliseconds" })

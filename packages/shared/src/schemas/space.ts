@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { CpusSchema, EnvSchema, MemorySchema, SpaceNameSchema } from "./common.js";
+import { GpuRequestSchema, NETWORK_MODES, PRIVILEGE_LEVELS, RuntimeNameSchema, WorkspacePathSchema } from "./template.js";
 
 export const SPACE_STATUSES = ["running", "paused", "stopped"] as const;
 export const SPACE_STATES = ["running", "paused", "sleeping", "hibernated", "stopped"] as const;
@@ -10,14 +11,77 @@ export const ImageRefSchema = z
   .string()
   .regex(/^[a-zA-Z0-9][a-zA-Z0-9._/:@-]{0,254}$/, { error: "image must be a Docker image reference such as clawdspace:latest" });
 
+/** A file of secrets written into /workspace (mode 0600, the space's user): text, or {content, encoding, path}. */
+export const EnvFileSchema = z
+  .union(
+    [
+      z.string().max(1024 * 1024),
+      z.strictObject({
+        content: z.string().max(1.5 * 1024 * 1024),
+        encoding: z.enum(["utf8", "base64"]).default("utf8"),
+        path: WorkspacePathSchema.default(".env"),
+      }),
+    ],
+    { error: "envFile must be text or {content, encoding: utf8|base64, path}" },
+  )
+  .transform((v, ctx) => {
+    const f = typeof v === "string" ? { content: v, encoding: "utf8" as const, path: ".env" } : v;
+    if (f.encoding === "base64" && !/^[A-Za-z0-9+/]*={0,2}$/.test(f.content.replace(/\s/g, ""))) {
+      ctx.addIssue({ code: "custom", message: "envFile.content is not base64" });
+      return z.NEVER;
+    }
+    return { path: f.path, bytes: f.encoding === "base64" ? base64ToBytes(f.content) : new TextEncoder().encode(f.content) };
+  });
+
+function base64ToBytes(b64: string): Uint8Array {
+  const bin = atob(b64.replace(/\s/g, ""));
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+/** http(s) or git URLs without credentials in them (a token goes in repoToken, so it can be kept out of .git/config). */
+export const RepoUrlSchema = z
+  .string({ error: "repoUrl must be a string" })
+  .max(2048)
+  .refine(
+    (v) => {
+      try {
+        const u = new URL(v);
+        return ["http:", "https:", "git:"].includes(u.protocol) && !u.username && !u.password && u.hostname !== "";
+      } catch {
+        return false;
+      }
+    },
+    { error: "repoUrl must be an http(s):// or git:// URL without credentials (put a token in repoToken)" },
+  );
+
+/** A branch or tag name as git accepts it (git check-ref-format), never an option. */
+export const RepoBranchSchema = z
+  .string({ error: "repoBranch must be a string" })
+  .max(255)
+  .regex(/^(?!-)(?!.*\.\.)(?!.*\/\/)(?!.*@\{)(?!.*\.lock$)(?!.*\/$)(?!.*\.$)[A-Za-z0-9._\/+-]+$/, {
+    error: "repoBranch must be a valid branch or tag name",
+  });
+
 export const CreateSpaceRequestSchema = z.object({
   name: SpaceNameSchema,
   memory: MemorySchema.optional(),
   cpus: CpusSchema.optional(),
-  gpu: z.boolean({ error: "gpu must be true or false" }).optional(),
+  gpu: GpuRequestSchema.optional(),
   image: ImageRefSchema.optional(),
   template: SpaceNameSchema.optional(),
   env: EnvSchema.optional(),
+  // ours: overrides of template settings, secrets and a repository at create
+  network: z.enum(NETWORK_MODES, { error: "network must be none, internet or lan" }).optional(),
+  runtime: RuntimeNameSchema.optional(),
+  privileges: z.enum(PRIVILEGE_LEVELS, { error: "privileges must be strict or relaxed" }).optional(),
+  writableRootfs: z.boolean({ error: "writableRootfs must be true or false" }).optional(),
+  envFile: EnvFileSchema.optional(),
+  repoUrl: RepoUrlSchema.optional(),
+  repoBranch: RepoBranchSchema.optional(),
+  repoDest: WorkspacePathSchema.optional(),
+  repoToken: z.string().min(1).max(4096).regex(/^[\x21-\x7e]+$/, { error: "repoToken must be printable ASCII without spaces" }).optional(),
 });
 /** What a client sends. */
 export type CreateSpaceRequest = z.input<typeof CreateSpaceRequestSchema>;
@@ -40,6 +104,11 @@ export const SpaceSchema = z.object({
   gpu: z.boolean(),
   network: z.string(),
   runtime: z.string(),
+  // ours: the effective settings the space was made with (from labels)
+  privileges: z.enum(PRIVILEGE_LEVELS).optional(),
+  writableRootfs: z.boolean().optional(),
+  idleTimeoutMs: z.number().optional(),
+  hibernateAfterMs: z.number().optional(),
   node: z.string(),
   activity: z.object({ lastAt: z.string().nullable(), lastSource: z.string().nullable() }),
   sleepsAt: z.string().nullable(),

@@ -10,6 +10,8 @@ export const CapabilitiesSchema = z.object({
   platform: z.string(),
   cpus: z.number(),
   memory: z.number(),
+  /** ours: the engine's runtimes (runc, runsc for gVisor, nvidia for GPUs), read once at start */
+  runtimes: z.array(z.string()).optional(),
 });
 export type Capabilities = z.infer<typeof CapabilitiesSchema>;
 
@@ -33,7 +35,7 @@ export const SystemSchema = z.object({
     containersPaused: z.number(),
     images: z.number(),
   }),
-  capabilities: CapabilitiesSchema.omit({ cpus: true, memory: true }),
+  capabilities: CapabilitiesSchema.omit({ cpus: true, memory: true, runtimes: true }),
   bytes: z.object({
     memory: z.object({ total: z.number(), free: z.number(), used: z.number() }),
     disk: z.object({ total: z.number(), used: z.number(), available: z.number() }).nullable(),
@@ -54,3 +56,19 @@ export const StatsSchema = z.object({
   }),
 });
 export type SpaceStats = z.infer<typeof StatsSchema>["stats"];
+
+export const ProcessInfoSchema = z.object({
+  pid: z.number(),
+  user: z.string(),
+  cpuPercent: z.number(),
+  memPercent: z.number(),
+  rssBytes: z.number(),
+  elapsedSeconds: z.number(),
+  command: z.string().describe("masked: tokens and KEY=value secrets are replaced"),
+});
+export const ObservabilitySchema = z.object({
+  state: z.enum(["running", "asleep"]).describe("asleep: paused or stopped; looking never wakes a space"),
+  processes: z.array(ProcessInfoSchema).describe("top processes by CPU"),
+  disk: z.object({ workspaceBytes: z.number(), measuredAt: z.string(), cached: z.boolean() }).nullable(),
+});
+export type Observability = z.infer<typeof ObservabilitySchema>;

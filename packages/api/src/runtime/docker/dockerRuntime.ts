@@ -9,24 +9,29 @@ import {
   SpaceNotFoundError,
   type ConflictReason,
 } from "../errors.js";
-import { LABEL, SPACE_KIND, VOLUME_KIND, WORKSPACE, containerNameOf } from "../naming.js";
+import { HELPER_KIND, LABEL, NETWORK_KIND, SPACE_KIND, VOLUME_KIND, WORKSPACE, containerNameOf } from "../naming.js";
 import type {
   ContainerSpec,
+  GpuSpec,
   ContainerStats,
   EngineInfo,
   ExecOutcome,
   TtyProcess,
   TtySpec,
   ExecSpec,
+  HelperSpec,
   ImageBuildSpec,
+  NetworkInfo,
+  NetworkSpec,
   OutputSink,
   SpaceRecord,
   SpaceRuntime,
   VolumeInfo,
 } from "../types.js";
+import { ExecFileOps } from "../execFiles.js";
 import { CgroupCpuReader } from "./cgroupCpu.js";
 import { StreamDemuxer } from "./demux.js";
-import { computeStats, type DockerStatsDoc } from "./stats.js";
+import { computeStats, hasPrecpu, type DockerStatsDoc } from "./stats.js";
 import { estimateStartedAt, foldState } from "./status.js";
 
 export interface DockerConnection {
@@ -63,6 +68,16 @@ export class DockerSpaceRuntime implements SpaceRuntime {
   private readonly calls: Record<string, number> = {};
   /** Only a local engine's cgroups are this host's. */
   private readonly cgroups: CgroupCpuReader | null;
+  /** Workspace files through exec as the space's user (see execFiles.ts for why not the archive API). */
+  private readonly files = new ExecFileOps((name, spec, sink, signal) => this.exec(name, spec, sink, signal));
+  readonly listFiles = this.files.listFiles.bind(this.files);
+  readonly readFile = this.files.readFile.bind(this.files);
+  readonly writeFile = this.files.writeFile.bind(this.files);
+  readonly removePath = this.files.removePath.bind(this.files);
+  readonly makeDir = this.files.makeDir.bind(this.files);
+  readonly movePath = this.files.movePath.bind(this.files);
+  readonly getArchive = this.files.getArchive.bind(this.files);
+  readonly putArchive = this.files.putArchive.bind(this.files);
 
   /**
    * @param scope extra `key=value` label filters for listing: a test run or a benchmark sees
@@ -247,18 +262,25 @@ export class DockerSpaceRuntime implements SpaceRuntime {
         Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
         Labels: spec.labels,
         HostConfig: {
-          Mounts: [{ Type: "volume", Source: spec.volumeName, Target: WORKSPACE }],
+          Mounts: [
+            { Type: "volume", Source: spec.volumeName, Target: WORKSPACE },
+            ...(spec.binds ?? []).map((b) => ({ Type: "bind" as const, Source: b.source, Target: b.target, ReadOnly: b.readOnly })),
+          ],
           Memory: spec.memory,
           MemorySwap: spec.memory,
           NanoCpus: Math.round(spec.cpus * 1e9),
           PidsLimit: spec.pidsLimit,
-          SecurityOpt: ["no-new-privileges=true"],
-          CapDrop: ["ALL"],
-          Tmpfs: { "/tmp": `rw,nosuid,nodev,exec,size=${spec.tmpfsBytes}` },
+          // relaxed keeps the engine's default capability set and lets an exec as root use it (no-new-privileges
+          // would keep root's execve from gaining the capabilities), so root in the space can apt-get install
+          SecurityOpt: spec.privileges === "strict" ? ["no-new-privileges=true"] : [],
+          CapDrop: spec.privileges === "strict" ? ["ALL"] : undefined,
+          ReadonlyRootfs: spec.readOnlyRootfs,
+          Tmpfs: tmpfsOf(spec),
           RestartPolicy: { Name: "unless-stopped" },
           Init: true,
-          NetworkMode: spec.network === "none" ? "none" : undefined,
-          DeviceRequests: spec.gpu ? [{ Driver: "", Count: -1, Capabilities: [["gpu"]] }] : undefined,
+          NetworkMode: spec.network === "none" ? "none" : spec.networkName,
+          Runtime: spec.runtime && spec.runtime !== "runc" ? spec.runtime : undefined,
+          DeviceRequests: deviceRequestsOf(spec.gpu),
         },
       }),
     );
@@ -338,7 +360,12 @@ export class DockerSpaceRuntime implements SpaceRuntime {
       }),
     );
     const stream = await this.call("execStart", () => exec.start({ hijack: withStdin, stdin: withStdin }));
-    if (withStdin) stream.end(spec.stdin);
+    if (Buffer.isBuffer(spec.stdin)) stream.end(spec.stdin);
+    else if (spec.stdin) {
+      const input = spec.stdin;
+      input.on("error", () => stream.destroy());
+      input.pipe(stream);
+    }
 
     await new Promise<void>((resolve, reject) => {
       const demux = new StreamDemuxer((which, chunk) => {
@@ -423,8 +450,13 @@ export class DockerSpaceRuntime implements SpaceRuntime {
   }
 
   async stats(name: string): Promise<ContainerStats> {
-    const doc = (await this.onContainer(name, "stats", (c) => c.stats({ stream: false }))) as unknown as DockerStatsDoc;
-    return computeStats(doc);
+    // One read: without one-shot the engine samples twice and hands both (cpu_stats and precpu_stats).
+    const read = async () => (await this.onContainer(name, "stats", (c) => c.stats({ stream: false }))) as unknown as DockerStatsDoc;
+    const doc = await read();
+    if (hasPrecpu(doc) || doc.cpu_stats?.system_cpu_usage === undefined) return computeStats(doc);
+    // Fallback: an engine that answered without a previous sample (20.10 on a freshly started container,
+    // or with one-shot forced by a proxy) gets a second read, and the first one serves as the previous sample.
+    return computeStats(await read(), doc);
   }
 
   async cpuUsage(name: string): Promise<number> {
@@ -479,6 +511,78 @@ export class DockerSpaceRuntime implements SpaceRuntime {
     });
   }
 
+  async ensureNetwork(spec: NetworkSpec): Promise<NetworkInfo> {
+    const existing = await this.inspectNetwork(spec.name);
+    if (existing) {
+      if (existing.labels[LABEL.kind] !== NETWORK_KIND) throw new ConflictError(`Network "${spec.name}" exists and was not made by Clawdspace`, "other");
+      return existing;
+    }
+    const labels = { ...spec.labels, [LABEL.kind]: NETWORK_KIND };
+    await this.call("networkCreate", () =>
+      this.docker.createNetwork({
+        Name: spec.name,
+        Driver: "bridge",
+        CheckDuplicate: true,
+        Labels: labels,
+        Options: { "com.docker.network.bridge.name": spec.bridge },
+      }),
+    ).catch(async (e) => {
+      // Another create won the race: theirs is as good as ours.
+      if (!(e instanceof ConflictError) && !/already exists/i.test((e as Error).message)) throw e;
+    });
+    return (await this.inspectNetwork(spec.name)) ?? { name: spec.name, bridge: spec.bridge, labels };
+  }
+
+  private async inspectNetwork(name: string): Promise<NetworkInfo | null> {
+    try {
+      const n = await this.call("networkInspect", () => this.docker.getNetwork(name).inspect(), () => new RuntimeError("absent"));
+      return { name: n.Name, bridge: n.Options?.["com.docker.network.bridge.name"] ?? "", labels: n.Labels ?? {} };
+    } catch (e) {
+      if (e instanceof RuntimeError && e.message === "absent") return null;
+      throw e;
+    }
+  }
+
+  async listNetworks(labelFilter: string[]): Promise<NetworkInfo[]> {
+    const nets = await this.call("networkList", () => this.docker.listNetworks({ filters: { label: [`${LABEL.kind}=${NETWORK_KIND}`, ...labelFilter] } }));
+    return nets.map((n) => ({ name: n.Name, bridge: n.Options?.["com.docker.network.bridge.name"] ?? "", labels: n.Labels ?? {} }));
+  }
+
+  async removeNetwork(name: string): Promise<void> {
+    const n = await this.inspectNetwork(name);
+    if (!n) return;
+    if (n.labels[LABEL.kind] !== NETWORK_KIND) throw new ConflictError(`Network "${name}" does not carry our label; refusing to remove it`, "other");
+    await this.call("networkRemove", () => this.docker.getNetwork(name).remove(), () => new RuntimeError("absent")).catch((e) => {
+      if (!(e instanceof RuntimeError && e.message === "absent")) throw e;
+    });
+  }
+
+  async runHelper(spec: HelperSpec): Promise<{ exitCode: number; output: string }> {
+    const container = await this.call("helperCreate", () =>
+      this.docker.createContainer({
+        Image: spec.image,
+        Cmd: spec.argv,
+        Labels: { ...spec.labels, [LABEL.kind]: HELPER_KIND },
+        HostConfig: {
+          NetworkMode: spec.hostNetwork ? "host" : "none",
+          CapDrop: ["ALL"],
+          CapAdd: spec.capAdd,
+          SecurityOpt: ["no-new-privileges=true"],
+        },
+      }),
+    );
+    try {
+      await this.call("helperStart", () => container.start());
+      const { StatusCode } = (await this.call("helperWait", () => container.wait())) as { StatusCode: number };
+      const raw = (await this.call("helperLogs", () => container.logs({ stdout: true, stderr: true, follow: false }))) as unknown as Buffer;
+      const parts: Buffer[] = [];
+      new StreamDemuxer((_s, chunk) => parts.push(chunk)).push(Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw)));
+      return { exitCode: StatusCode, output: Buffer.concat(parts).toString("utf8") };
+    } finally {
+      await container.remove({ force: true }).catch(() => undefined);
+    }
+  }
+
   private followProgress(stream: NodeJS.ReadableStream, onEvent: (e: { stream?: string; status?: string; id?: string }) => void) {
     return new Promise<void>((resolve, reject) => {
       this.docker.modem.followProgress(
@@ -493,6 +597,25 @@ export class DockerSpaceRuntime implements SpaceRuntime {
       );
     });
   }
+}
+
+/** Docker's device request for a GPU spec: all GPUs (-1), a count, or device ids. */
+export function deviceRequestsOf(gpu: GpuSpec) {
+  if (gpu === false) return undefined;
+  const base = { Driver: "", Capabilities: [["gpu"]] };
+  return ["deviceIds" in gpu ? { ...base, DeviceIDs: gpu.deviceIds } : { ...base, Count: gpu.count }];
+}
+
+function tmpfsOf(spec: ContainerSpec): Record<string, string> {
+  const tmp = { "/tmp": `rw,nosuid,nodev,exec,size=${spec.tmpfsBytes}` };
+  if (!spec.readOnlyRootfs) return tmp;
+  // A read-only root still needs somewhere for the user's home (npm -g, pip --user) and for runtime files.
+  return {
+    ...tmp,
+    "/home/sandbox": `rw,nosuid,nodev,exec,size=${spec.tmpfsBytes},uid=1001,gid=1001,mode=0755`,
+    "/run": "rw,nosuid,nodev,size=16m",
+    "/var/tmp": `rw,nosuid,nodev,size=${spec.tmpfsBytes}`,
+  };
 }
 
 function conflictReason(msg: string): ConflictReason {

@@ -10,16 +10,23 @@ export interface DockerStatsDoc {
   blkio_stats?: { io_service_bytes_recursive?: Array<{ op?: string; value?: number }> | null };
 }
 
+/** True when a stats document carries its own previous sample (a one-shot read on Docker 20.10 does not). */
+export function hasPrecpu(doc: DockerStatsDoc): boolean {
+  return (doc.precpu_stats?.system_cpu_usage ?? 0) > 0 && (doc.precpu_stats?.cpu_usage?.total_usage ?? 0) > 0;
+}
+
 /**
  * CPU percent the way `docker stats` computes it: the container's share of the
  * host's CPU time between the previous and current sample, scaled by online CPUs
- * (so a space using two full cores reads 200%).
+ * (so a space using two full cores reads 200%). The previous sample is the document's
+ * own precpu; when that is empty, `earlier` (an earlier read of ours) stands in for it.
  */
-export function computeStats(doc: DockerStatsDoc): ContainerStats {
+export function computeStats(doc: DockerStatsDoc, earlier?: DockerStatsDoc): ContainerStats {
+  const pre = hasPrecpu(doc) || !earlier ? doc.precpu_stats : earlier.cpu_stats;
   const cpuNow = doc.cpu_stats?.cpu_usage?.total_usage ?? 0;
-  const cpuBefore = doc.precpu_stats?.cpu_usage?.total_usage ?? 0;
+  const cpuBefore = pre?.cpu_usage?.total_usage ?? 0;
   const sysNow = doc.cpu_stats?.system_cpu_usage ?? 0;
-  const sysBefore = doc.precpu_stats?.system_cpu_usage ?? 0;
+  const sysBefore = pre?.system_cpu_usage ?? 0;
   const online = doc.cpu_stats?.online_cpus || doc.cpu_stats?.cpu_usage?.percpu_usage?.length || 1;
   const cpuDelta = cpuNow - cpuBefore;
   const sysDelta = sysNow - sysBefore;

@@ -1,13 +1,19 @@
 import { randomBytes } from "node:crypto";
 import { ConflictError, ImageNotFoundError, InvalidSpecError, RuntimeUnavailableError, SpaceNotFoundError } from "../errors.js";
-import { LABEL, VOLUME_KIND, containerNameOf } from "../naming.js";
+import { LABEL, NETWORK_KIND, VOLUME_KIND, containerNameOf } from "../naming.js";
+import { FakeFileTree } from "./fakeFiles.js";
 import type {
+  ByteSink,
+  FileStat,
   ContainerSpec,
   ContainerStats,
   EngineInfo,
   ExecOutcome,
   ExecSpec,
+  HelperSpec,
   ImageBuildSpec,
+  NetworkInfo,
+  NetworkSpec,
   OutputSink,
   RuntimeState,
   SpaceRecord,
@@ -56,6 +62,8 @@ export class FakeSpaceRuntime implements SpaceRuntime {
   available = true;
   hostCpus = 4;
   hostMemory = 16 * 1024 ** 3;
+  /** What the engine reports as its runtimes; add "nvidia" to play a GPU node, "runsc" for gVisor. */
+  runtimes = ["runc"];
   execHandler: FakeExecHandler = (_space, spec) => ({ stdout: `${spec.argv.join(" ")}\n`, exitCode: 0 });
   private readonly failures = new Map<string, Error>();
   private readonly calls: Record<string, number> = {};
@@ -118,7 +126,7 @@ export class FakeSpaceRuntime implements SpaceRuntime {
       containersRunning: all.filter((c) => c.state === "running").length,
       containersPaused: all.filter((c) => c.state === "paused").length,
       images: this.images.size,
-      runtimes: ["runc"],
+      runtimes: [...this.runtimes],
       os: "fake",
     };
   }
@@ -268,6 +276,45 @@ export class FakeSpaceRuntime implements SpaceRuntime {
     };
   }
 
+  /** Workspace trees by volume, so a recreated space on the same volume sees the same files. */
+  readonly trees = new Map<string, FakeFileTree>();
+
+  /** The file tree of a space (its volume's); file ops need it running, as execs do. */
+  tree(name: string, op = "files"): FakeFileTree {
+    this.enter(op);
+    const c = this.get(name);
+    if (c.state === "paused") throw new ConflictError(`Container ${name} is paused, unpause the container before exec`, "paused");
+    if (c.state === "stopped") throw new ConflictError(`Container ${name} is not running`, "not-running");
+    let t = this.trees.get(c.spec.volumeName);
+    if (!t) this.trees.set(c.spec.volumeName, (t = new FakeFileTree()));
+    return t;
+  }
+
+  async listFiles(name: string, dir: string): Promise<FileStat[]> {
+    return this.tree(name).list(dir);
+  }
+  async readFile(name: string, path: string, sink: ByteSink, opts: { maxBytes?: number } = {}): Promise<{ size: number }> {
+    return this.tree(name).read(path, sink, opts.maxBytes);
+  }
+  async writeFile(name: string, path: string, body: NodeJS.ReadableStream, opts: { size: number; mode?: number }): Promise<void> {
+    return this.tree(name).write(path, body, opts.size, opts.mode);
+  }
+  async removePath(name: string, path: string, recursive: boolean): Promise<void> {
+    this.tree(name).remove(path, recursive);
+  }
+  async makeDir(name: string, path: string): Promise<void> {
+    this.tree(name).mkdir(path);
+  }
+  async movePath(name: string, from: string, to: string): Promise<void> {
+    this.tree(name).move(from, to);
+  }
+  async getArchive(name: string, path: string, sink: ByteSink): Promise<void> {
+    return this.tree(name).tarOut(path, sink);
+  }
+  async putArchive(name: string, dir: string, tar: NodeJS.ReadableStream): Promise<void> {
+    return this.tree(name).tarIn(dir, tar);
+  }
+
   async stats(name: string): Promise<ContainerStats> {
     this.enter("stats");
     const c = this.get(name);
@@ -301,6 +348,48 @@ export class FakeSpaceRuntime implements SpaceRuntime {
     this.enter("build");
     spec.onProgress(`Step 1/1 : FROM ${spec.buildArgs.BASE_IMAGE ?? "scratch"}`);
     this.images.add(spec.tag);
+  }
+
+  readonly networks = new Map<string, NetworkInfo>();
+  readonly helperLog: HelperSpec[] = [];
+  helperHandler: (spec: HelperSpec) => { exitCode: number; output: string } = () => ({ exitCode: 0, output: "" });
+
+  async ensureNetwork(spec: NetworkSpec): Promise<NetworkInfo> {
+    this.enter("networkCreate");
+    const existing = this.networks.get(spec.name);
+    if (existing) {
+      if (existing.labels[LABEL.kind] !== NETWORK_KIND) throw new ConflictError(`Network "${spec.name}" is not ours`, "other");
+      return existing;
+    }
+    const n = { name: spec.name, bridge: spec.bridge, labels: { ...spec.labels, [LABEL.kind]: NETWORK_KIND } };
+    this.networks.set(spec.name, n);
+    return n;
+  }
+
+  async listNetworks(labelFilter: string[]): Promise<NetworkInfo[]> {
+    this.enter("networkList");
+    const match = (n: NetworkInfo) =>
+      labelFilter.every((f) => {
+        const [k, v] = f.split("=");
+        return v === undefined ? k! in n.labels : n.labels[k!] === v;
+      });
+    return [...this.networks.values()].filter((n) => n.labels[LABEL.kind] === NETWORK_KIND && match(n));
+  }
+
+  async removeNetwork(name: string): Promise<void> {
+    this.enter("networkRemove");
+    const n = this.networks.get(name);
+    if (!n) return;
+    if (n.labels[LABEL.kind] !== NETWORK_KIND) throw new ConflictError(`Network "${name}" is not ours`, "other");
+    if ([...this.containers.values()].some((c) => c.spec.networkName === name)) throw new ConflictError(`Network "${name}" has active endpoints`, "other");
+    this.networks.delete(name);
+  }
+
+  async runHelper(spec: HelperSpec): Promise<{ exitCode: number; output: string }> {
+    this.enter("helper");
+    if (!this.images.has(spec.image)) throw new ImageNotFoundError(spec.image);
+    this.helperLog.push(spec);
+    return this.helperHandler(spec);
   }
 
   async pullImage(ref: string): Promise<void> {

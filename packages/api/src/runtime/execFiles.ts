@@ -1,0 +1,201 @@
+import { FileNotFoundError, FileTypeError, PathOutsideError, RuntimeError } from "./errors.js";
+import { WORKSPACE } from "./naming.js";
+import type { ByteSink, ExecOutcome, ExecSpec, FileStat, FileType, OutputSink, SpaceFileOps } from "./types.js";
+
+/** The space's user (docker/space/Dockerfile); every file operation runs as it. */
+export const SPACE_USER = "1001:1001";
+
+type Exec = (name: string, spec: ExecSpec, sink: OutputSink, signal?: AbortSignal) => Promise<ExecOutcome>;
+
+/**
+ * Exit codes our scripts use to say what went wrong (well clear of the 1/2/126/127 that
+ * tools use), so a failure maps to a typed error without parsing messages.
+ */
+const EXIT = { outside: 90, missing: 91, notDir: 92, isDir: 93, conflict: 94, short: 95 } as const;
+
+/**
+ * Shell helpers shared by every script. Paths arrive as positional arguments, never inside
+ * the script text, so no name can inject a command. `realpath -m` resolves symlinks inside
+ * the space (the volume's content is the space's to shape) and the check that follows runs
+ * in the same process that then acts, as the space's user: a symlink swapped in between can
+ * only lead where that user may write anyway.
+ */
+const PRELUDE = `set -u
+ws=${WORKSPACE}
+fail() { code=$1; shift; printf '%s\\n' "$*" >&2; exit "$code"; }
+inside() { case "$1" in "$ws"|"$ws"/*) return 0;; *) return 1;; esac; }
+full() { r=$(realpath -m -- "$1") || fail ${EXIT.missing} "$1"; inside "$r" || fail ${EXIT.outside} "$1"; }
+# the last component itself is not followed: deleting or renaming a link acts on the link
+parent() { d=$(realpath -m -- "$(dirname -- "$1")") || fail ${EXIT.missing} "$1"; inside "$d" || fail ${EXIT.outside} "$1"; r="$d/$(basename -- "$1")"; [ "$r" = "$ws/" ] && r=$ws; true; }
+exists() { [ -e "$1" ] || [ -L "$1" ]; }
+`;
+
+const SCRIPTS = {
+  list: `full "$1"; exists "$r" || fail ${EXIT.missing} "$1"; [ -d "$r" ] || fail ${EXIT.notDir} "$1"
+cd "$r" && exec find . -mindepth 1 -maxdepth 1 -printf '%y\\t%s\\t%T@\\t%m\\t%l\\t%f\\0'`,
+  // first line: the full size; then the bytes (at most $2 of them when $2 is not "-")
+  read: `full "$1"; exists "$r" || fail ${EXIT.missing} "$1"; [ -d "$r" ] && fail ${EXIT.isDir} "$1"
+[ -r "$r" ] || fail ${EXIT.missing} "$1"
+stat -L -c '%s' -- "$r" || exit 1
+if [ "$2" = "-" ]; then exec cat -- "$r"; else exec head -c "$2" -- "$r"; fi`,
+  // $2 bytes expected on stdin; $3 mode or "-". A short body leaves the old file as it was.
+  write: `full "$1"; [ "$r" = "$ws" ] && fail ${EXIT.isDir} "$1"; [ -d "$r" ] && fail ${EXIT.isDir} "$1"
+dir=$(dirname -- "$r"); mkdir -p -- "$dir" 2>/dev/null; [ -d "$dir" ] || fail ${EXIT.notDir} "$(dirname -- "$1")"
+tmp="$dir/.clawdspace-upload-$$"
+trap 'rm -f -- "$tmp"' EXIT
+cat > "$tmp" || exit 1
+got=$(stat -c '%s' -- "$tmp"); [ "$got" = "$2" ] || fail ${EXIT.short} "received $got of $2 bytes"
+if [ "$3" != "-" ]; then chmod "$3" -- "$tmp"; elif [ -e "$r" ]; then chmod --reference="$r" -- "$tmp" 2>/dev/null || true; fi
+mv -f -T -- "$tmp" "$r"`,
+  remove: `parent "$1"; [ "$r" = "$ws" ] && fail ${EXIT.conflict} "the workspace itself cannot be deleted"
+exists "$r" || fail ${EXIT.missing} "$1"
+if [ -d "$r" ] && [ ! -L "$r" ]; then
+  if [ "$2" = "1" ]; then exec rm -rf -- "$r"; fi
+  rmdir -- "$r" 2>/dev/null || fail ${EXIT.conflict} "folder $1 is not empty (use recursive=true)"
+else exec rm -f -- "$r"; fi`,
+  mkdir: `full "$1"; if exists "$r" && [ ! -d "$r" ]; then fail ${EXIT.conflict} "$1 exists and is not a folder"; fi
+exec mkdir -p -- "$r"`,
+  move: `parent "$1"; a=$r; parent "$2"; b=$r
+[ "$a" = "$ws" ] || [ "$b" = "$ws" ] && fail ${EXIT.conflict} "the workspace itself cannot be renamed"
+exists "$a" || fail ${EXIT.missing} "$1"
+if [ -d "$b" ] && [ ! -L "$b" ] && ! [ -d "$a" ]; then fail ${EXIT.conflict} "$2 is a folder"; fi
+mkdir -p -- "$(dirname -- "$b")" 2>/dev/null
+mv -T -- "$a" "$b" || fail ${EXIT.conflict} "could not rename $1 to $2"`,
+  // a folder's content relative to it, or one file by its name; symlinks are archived as links
+  tarOut: `full "$1"; exists "$r" || fail ${EXIT.missing} "$1"
+if [ -d "$r" ]; then exec tar -c -f - -C "$r" .; else exec tar -c -f - -C "$(dirname -- "$r")" -- "$(basename -- "$r")"; fi`,
+  tarIn: `full "$1"; mkdir -p -- "$r" 2>/dev/null; [ -d "$r" ] || fail ${EXIT.notDir} "$1"
+exec tar -x -f - -C "$r" --no-same-owner --no-same-permissions --no-overwrite-dir`,
+} as const;
+
+const TYPE: Record<string, FileType> = { f: "file", d: "dir", l: "symlink" };
+
+/** Parses find's `%y\t%s\t%T@\t%m\t%l\t%f\0` records. */
+export function parseListing(out: Buffer): FileStat[] {
+  const entries: FileStat[] = [];
+  for (const rec of out.toString("utf8").split("\0")) {
+    if (!rec) continue;
+    const [y, size, mtime, mode, target, ...rest] = rec.split("\t");
+    const name = rest.join("\t");
+    entries.push({
+      name,
+      type: TYPE[y!] ?? "other",
+      size: Number(size),
+      mtimeMs: Math.round(Number(mtime) * 1000),
+      mode: parseInt(mode!, 8),
+      ...(y === "l" ? { target } : {}),
+    });
+  }
+  return entries.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Stderr kept for the error message, bounded. */
+class Stderr {
+  private text = "";
+  push(chunk: Buffer): void {
+    if (this.text.length < 2000) this.text += chunk.toString("utf8");
+  }
+  get message(): string {
+    return this.text.trim().split("\n").slice(-3).join("; ").slice(0, 500);
+  }
+}
+
+/**
+ * Workspace file operations through exec, as the space's user, with bodies streamed on
+ * stdin and stdout: no argument size limit, no whole file in memory, and nothing the
+ * space's user could not do itself.
+ */
+export class ExecFileOps implements SpaceFileOps {
+  constructor(private readonly exec: Exec) {}
+
+  private async run(
+    name: string,
+    script: keyof typeof SCRIPTS,
+    args: string[],
+    path: string,
+    opts: { stdout?: ByteSink; stdin?: Buffer | NodeJS.ReadableStream; signal?: AbortSignal } = {},
+  ): Promise<void> {
+    const err = new Stderr();
+    const spec: ExecSpec = {
+      argv: ["sh", "-c", PRELUDE + SCRIPTS[script], "clawdspace-files", ...args],
+      cwd: WORKSPACE,
+      user: SPACE_USER,
+      stdin: opts.stdin,
+    };
+    const { exitCode } = await this.exec(
+      name,
+      spec,
+      (stream, chunk) => {
+        if (stream === "stderr") return err.push(chunk);
+        return opts.stdout?.(chunk);
+      },
+      opts.signal,
+    );
+    switch (exitCode) {
+      case 0:
+        return;
+      case EXIT.outside:
+        throw new PathOutsideError(path);
+      case EXIT.missing:
+        throw new FileNotFoundError(path);
+      case EXIT.notDir:
+        throw new FileTypeError(`"${path}" is not a folder`);
+      case EXIT.isDir:
+        throw new FileTypeError(`"${path}" is a folder`);
+      case EXIT.conflict:
+        throw new FileTypeError(err.message || `cannot do that to "${path}"`);
+      case EXIT.short:
+        throw new RuntimeError(`upload incomplete (${err.message}); the file was left as it was`);
+      default:
+        throw new RuntimeError(`file operation on "${path}" failed (exit ${exitCode}): ${err.message || "no message"}`);
+    }
+  }
+
+  async listFiles(name: string, dir: string, signal?: AbortSignal): Promise<FileStat[]> {
+    const chunks: Buffer[] = [];
+    await this.run(name, "list", [dir], dir, { stdout: (c) => void chunks.push(c), signal });
+    return parseListing(Buffer.concat(chunks));
+  }
+
+  async readFile(name: string, path: string, sink: ByteSink, opts: { maxBytes?: number; signal?: AbortSignal } = {}): Promise<{ size: number }> {
+    let size = -1;
+    let head = Buffer.alloc(0);
+    const stdout: ByteSink = (chunk) => {
+      if (size >= 0) return sink(chunk);
+      head = Buffer.concat([head, chunk]);
+      const nl = head.indexOf(0x0a);
+      if (nl < 0) return;
+      size = Number(head.subarray(0, nl).toString("ascii"));
+      const rest = head.subarray(nl + 1);
+      if (rest.length) return sink(rest);
+    };
+    const limit = opts.maxBytes === undefined ? "-" : String(opts.maxBytes);
+    await this.run(name, "read", [path, limit], path, { stdout, signal: opts.signal });
+    return { size: Math.max(size, 0) };
+  }
+
+  async writeFile(name: string, path: string, body: NodeJS.ReadableStream, opts: { size: number; mode?: number; signal?: AbortSignal }): Promise<void> {
+    const mode = opts.mode === undefined ? "-" : (opts.mode & 0o777).toString(8);
+    await this.run(name, "write", [path, String(opts.size), mode], path, { stdin: body, signal: opts.signal });
+  }
+
+  async removePath(name: string, path: string, recursive: boolean): Promise<void> {
+    await this.run(name, "remove", [path, recursive ? "1" : "0"], path);
+  }
+
+  async makeDir(name: string, path: string): Promise<void> {
+    await this.run(name, "mkdir", [path], path);
+  }
+
+  async movePath(name: string, from: string, to: string): Promise<void> {
+    await this.run(name, "move", [from, to], from);
+  }
+
+  async getArchive(name: string, path: string, sink: ByteSink, signal?: AbortSignal): Promise<void> {
+    await this.run(name, "tarOut", [path], path, { stdout: sink, signal });
+  }
+
+  async putArchive(name: string, dir: string, tar: NodeJS.ReadableStream, signal?: AbortSignal): Promise<void> {
+    await this.run(name, "tarIn", [dir], dir, { stdin: tar, signal });
+  }
+}

@@ -1,0 +1,178 @@
+import { posix } from "node:path";
+import { Readable } from "node:stream";
+import type { FileEntry, WakeTier } from "@clawdspace/shared";
+import { HttpError } from "../../http/httpError.js";
+import { WORKSPACE } from "../../runtime/naming.js";
+import type { ByteSink, SpaceRuntime } from "../../runtime/types.js";
+import type { AuditLog } from "../../store/auditLog.js";
+import type { ActivityTracker } from "../activity.js";
+import type { Actor, SpaceService } from "../spaceService.js";
+import { sanitizeTar, type SanitizeReport } from "./tarSanitizer.js";
+
+const outside = (path: string) =>
+  new HttpError(400, "VALIDATION_FAILED", `Path "${path}" resolves outside /workspace`, { issues: [{ path: "path", message: "resolves outside /workspace" }] });
+
+/**
+ * A client path to an absolute path under /workspace. "/" is the workspace, as in the
+ * contract, and a leading "/workspace" is accepted too; `..` that climbs out is a 400 here,
+ * before the space is asked (symlinks are resolved inside the space by the runtime).
+ */
+export function workspacePath(path: string): string {
+  if (path.includes("\0")) throw new HttpError(400, "VALIDATION_FAILED", "Path must not contain NUL", { issues: [{ path: "path", message: "contains NUL" }] });
+  const rel = path.replace(/^\/+workspace(?=\/|$)/, "");
+  // Climbing is checked on the raw segments: "/../etc" must not be normalised into "/etc".
+  const depth = rel.split("/").reduce((d, seg) => (d < 0 ? d : seg === ".." ? d - 1 : seg === "" || seg === "." ? d : d + 1), 0);
+  if (depth < 0) throw outside(path);
+  return posix.normalize(posix.join(WORKSPACE, rel)).replace(/\/$/, "") || WORKSPACE;
+}
+
+/** The path as clients see it: relative to the workspace, starting with "/". */
+export const clientPath = (abs: string) => abs.slice(WORKSPACE.length) || "/";
+
+export interface FileServiceOptions {
+  /** Largest raw upload or archive (bytes). */
+  maxUploadBytes: number;
+  /** Largest content answered inside JSON (the rest is reported as truncated). */
+  maxJsonReadBytes: number;
+}
+
+type OnWake = (tier: WakeTier) => void;
+
+/**
+ * Workspace files: confinement, wake-on-demand, activity and audit around the runtime's
+ * file operations. Reads are activity but are not audited; every change is.
+ */
+export class FileService {
+  constructor(
+    private readonly runtime: SpaceRuntime,
+    private readonly spaces: SpaceService,
+    private readonly activity: ActivityTracker,
+    private readonly audit: AuditLog,
+    readonly opts: FileServiceOptions,
+  ) {}
+
+  /**
+   * Runs an operation, waking the space when the engine says it sleeps. The first attempt
+   * goes straight to the engine (no inspect for a running space); a refused exec consumed
+   * no body yet, so the retry is safe for uploads too.
+   */
+  private async awake<T>(name: string, who: Actor, fn: () => Promise<T>, onWake?: OnWake): Promise<{ value: T; wake?: WakeTier }> {
+    let wake: WakeTier | undefined;
+    let value: T;
+    try {
+      value = await fn();
+    } catch (e) {
+      wake = await this.spaces.wakeAfterConflict(name, e, "files", who);
+      onWake?.(wake);
+      value = await fn();
+    }
+    this.activity.record(name, "files");
+    return { value, wake };
+  }
+
+  async list(name: string, path: string, who: Actor, onWake?: OnWake) {
+    const abs = workspacePath(path);
+    const { value, wake } = await this.awake(name, who, () => this.runtime.listFiles(name, abs), onWake);
+    const base = clientPath(abs);
+    const entries: FileEntry[] = value.map((e) => ({ ...e, path: posix.join(base, e.name) }));
+    return { path: base, entries, wake };
+  }
+
+  /** Reads into memory for a JSON answer, at most maxJsonReadBytes. */
+  async readJson(name: string, path: string, maxBytes: number | undefined, who: Actor, onWake?: OnWake) {
+    const abs = workspacePath(path);
+    const limit = Math.min(maxBytes ?? this.opts.maxJsonReadBytes, this.opts.maxJsonReadBytes);
+    const chunks: Buffer[] = [];
+    const { value, wake } = await this.awake(
+      name,
+      who,
+      () => {
+        chunks.length = 0;
+        return this.runtime.readFile(name, abs, (c) => void chunks.push(c), { maxBytes: limit });
+      },
+      onWake,
+    );
+    const content = Buffer.concat(chunks);
+    return { path: clientPath(abs), contentBase64: content.toString("base64"), truncated: value.size > content.length, size: value.size, wake };
+  }
+
+  /** Streams a file's bytes to a sink; `begin` runs before the first byte (to send headers). */
+  async readStream(name: string, path: string, sink: ByteSink, who: Actor, opts: { maxBytes?: number; signal?: AbortSignal; onWake?: OnWake } = {}) {
+    const abs = workspacePath(path);
+    return this.awake(name, who, () => this.runtime.readFile(name, abs, sink, { maxBytes: opts.maxBytes, signal: opts.signal }), opts.onWake);
+  }
+
+  async write(name: string, path: string, body: NodeJS.ReadableStream | Buffer, size: number, who: Actor, opts: { mode?: number; signal?: AbortSignal; onWake?: OnWake } = {}) {
+    const abs = workspacePath(path);
+    if (abs === WORKSPACE) throw new HttpError(409, "FILE_CONFLICT", "The workspace itself is a folder; name a file inside it");
+    if (size > this.opts.maxUploadBytes) {
+      throw new HttpError(413, "PAYLOAD_TOO_LARGE", `File is larger than the limit of ${this.opts.maxUploadBytes} bytes`);
+    }
+    const stream = () => (Buffer.isBuffer(body) ? Readable.from([body]) : body);
+    const { wake } = await this.awake(name, who, () => this.runtime.writeFile(name, abs, stream(), { size, mode: opts.mode, signal: opts.signal }), opts.onWake);
+    this.audit.append({ ...who, space: name, type: "space.file.write", meta: { path: clientPath(abs), bytes: size } });
+    return { message: `Wrote ${size} bytes to ${clientPath(abs)}`, path: clientPath(abs), bytes: size, wake };
+  }
+
+  async remove(name: string, path: string, recursive: boolean, who: Actor, onWake?: OnWake) {
+    const abs = workspacePath(path);
+    if (abs === WORKSPACE) throw new HttpError(409, "FILE_CONFLICT", "The workspace itself cannot be deleted");
+    const { wake } = await this.awake(name, who, () => this.runtime.removePath(name, abs, recursive), onWake);
+    this.audit.append({ ...who, space: name, type: "space.file.delete", meta: { path: clientPath(abs), recursive } });
+    return { message: `Deleted ${clientPath(abs)}`, wake };
+  }
+
+  async mkdir(name: string, path: string, who: Actor, onWake?: OnWake) {
+    const abs = workspacePath(path);
+    const { wake } = await this.awake(name, who, () => this.runtime.makeDir(name, abs), onWake);
+    this.audit.append({ ...who, space: name, type: "space.file.mkdir", meta: { path: clientPath(abs) } });
+    return { message: `Created ${clientPath(abs)}`, wake };
+  }
+
+  async rename(name: string, from: string, to: string, who: Actor, onWake?: OnWake) {
+    const a = workspacePath(from);
+    const b = workspacePath(to);
+    if (a === WORKSPACE || b === WORKSPACE) throw new HttpError(409, "FILE_CONFLICT", "The workspace itself cannot be renamed");
+    const { wake } = await this.awake(name, who, () => this.runtime.movePath(name, a, b), onWake);
+    this.audit.append({ ...who, space: name, type: "space.file.rename", meta: { from: clientPath(a), to: clientPath(b) } });
+    return { message: `Renamed ${clientPath(a)} to ${clientPath(b)}`, wake };
+  }
+
+  async download(name: string, path: string, sink: ByteSink, who: Actor, opts: { signal?: AbortSignal; onWake?: OnWake } = {}) {
+    const abs = workspacePath(path);
+    return this.awake(name, who, () => this.runtime.getArchive(name, abs, sink, opts.signal), opts.onWake);
+  }
+
+  /** Unpacks an uploaded tar into a folder after sanitising it entry by entry (see tarSanitizer). */
+  async upload(name: string, path: string, tar: NodeJS.ReadableStream, who: Actor, opts: { signal?: AbortSignal; onWake?: OnWake } = {}) {
+    const abs = workspacePath(path);
+    let report: Promise<SanitizeReport> | undefined;
+    const { wake } = await this.awake(
+      name,
+      who,
+      () => {
+        const s = sanitizeTar(tar, this.opts.maxUploadBytes);
+        report = s.report;
+        // A sanitiser failure (too large, not a tar) explains the engine's failure that follows it.
+        return Promise.allSettled([this.runtime.putArchive(name, abs, s.output, opts.signal), s.report]).then(([put, rep]) => {
+          if (rep.status === "rejected") throw rep.reason;
+          if (put.status === "rejected") throw put.reason;
+        });
+      },
+      opts.onWake,
+    ).catch((e: unknown) => {
+      const flags = e as { tooLarge?: boolean; invalidTar?: boolean; message?: string };
+      if (flags.tooLarge) throw new HttpError(413, "PAYLOAD_TOO_LARGE", flags.message ?? "archive too large");
+      if (flags.invalidTar) throw new HttpError(400, "VALIDATION_FAILED", flags.message ?? "not a tar", { issues: [{ path: "body", message: "not a valid tar archive" }] });
+      throw e;
+    });
+    const r = await report!;
+    this.audit.append({
+      ...who,
+      space: name,
+      type: "space.file.upload",
+      meta: { path: clientPath(abs), bytes: r.bytes, entries: r.entries, skipped: r.skipped.length, modesStripped: r.modesStripped },
+    });
+    return { message: `Unpacked ${r.entries} entries into ${clientPath(abs)}`, path: clientPath(abs), ...r, wake };
+  }
+}

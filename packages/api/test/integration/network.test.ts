@@ -1,0 +1,140 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chainsOf } from "../../src/services/network/rules.js";
+import { networkNames } from "../../src/services/network/networkPolicy.js";
+import { testNetworkPrefix } from "./globalSetup.js";
+import { makeNetns, waitForOutput, type TestNetns } from "./netns.js";
+import { engineAvailable, runId, spaceName, startTestServer, type TestServer } from "./support.js";
+
+const post = (s: TestServer, path: string, body: unknown) =>
+  s.fetch(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+const iptables = (...args: string[]) => execFileSync("iptables", args, { encoding: "utf8" });
+
+// Every probe goes to a listener this test made: the private one in its namespace, and its own on the host.
+const PROBE = (privateUrl: string, hostPort: number) => `
+gw=$(ip route | awk '/^default/ {print $3}')
+echo "private:$(curl -sS -m 5 ${privateUrl} 2>&1 | head -c 200)"
+echo "host:$(curl -sS -m 5 http://$gw:${hostPort}/ 2>&1 | head -c 200)"
+echo "links:$(ls /sys/class/net | tr '\\n' ' ')"
+`;
+
+describe.skipIf(!engineAvailable)("network policy on the real engine", () => {
+  let s: TestServer;
+  let open: TestServer;
+  let ns: TestNetns;
+  let dir: string;
+  let host: Server;
+  let hostPort: number;
+  let privateUrl: string;
+  const spaces: Record<string, string> = {};
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "clawdspace-net-"));
+    writeFileSync(join(dir, "index.html"), "private-ok\n");
+    ns = makeNetns("net");
+    const listener = ns.spawn(["/usr/bin/python3", "-u", "-m", "http.server", "8081", "--bind", ns.ip, "--directory", dir]);
+    await waitForOutput(listener, /Serving HTTP/);
+    privateUrl = `http://${ns.ip}:8081/`;
+    // Stands in for the API's port: a listener on all of this host's addresses.
+    host = createServer((_req, res) => res.end("host-ok\n"));
+    await new Promise<void>((r) => host.listen(0, "0.0.0.0", r));
+    hostPort = (host.address() as AddressInfo).port;
+
+    s = await startTestServer();
+    open = await startTestServer({ CLAWDSPACE_NETWORK_POLICY: "false" });
+    const make = async (srv: TestServer, key: string, body: Record<string, unknown>) => {
+      const name = spaceName(key);
+      const res = await post(srv, "/api/spaces", { name, memory: "256m", ...body });
+      expect(res.status, await res.clone().text()).toBe(201);
+      spaces[key] = name;
+    };
+    await Promise.all([make(s, "inet", { network: "internet" }), make(s, "lan", { network: "lan" }), make(s, "none", { template: "offline" })]);
+    await make(open, "open", { network: "internet" });
+  });
+
+  afterAll(async () => {
+    for (const [key, name] of Object.entries(spaces)) await (key === "open" ? open : s).fetch(`/api/spaces/${name}?removeVolume=true`, { method: "DELETE" });
+    await s?.close();
+    await open?.close();
+    await new Promise<void>((r) => (host ? host.close(() => r()) : r()));
+    ns?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const probe = async (srv: TestServer, key: string) => (await srv.client.exec(spaces[key]!, { command: PROBE(privateUrl, hostPort), timeoutMs: 60_000 })).stdout;
+
+  it("internet: no private listener, no host port; the internet and name resolution work", async () => {
+    const out = await probe(s, "inet");
+    expect(out).toMatch(/^private:curl: \(7\)/m);
+    expect(out).toMatch(/^host:curl: \(7\)/m);
+    expect(out).not.toContain("private-ok");
+    expect(out).not.toContain("host-ok");
+    // the host's resolver is in a private range on these machines; resolution still works
+    const dns = await s.client.exec(spaces.inet!, { command: "getent hosts deb.debian.org >/dev/null && echo resolved; curl -sS -m 20 -o /dev/null -w '%{http_code}' http://deb.debian.org/debian/" });
+    expect(dns.stdout).toMatch(/^resolved\n(200|301|302)$/);
+  });
+
+  it("internet: spaces on the same network cannot reach each other", async () => {
+    const peer = spaceName("peer");
+    expect((await post(s, "/api/spaces", { name: peer, memory: "256m", network: "internet" })).status).toBe(201);
+    spaces.peer = peer;
+    const info = await s.docker.getContainer(`clawdspace-${peer}`).inspect();
+    const peerIp = Object.values(info.NetworkSettings.Networks)[0]!.IPAddress;
+    // a listener in the peer (its own loopback check proves it serves), probed from the other space
+    const serving = s.client.exec(peer, { command: "cd /tmp && echo peer-ok > index.html && timeout 8 python3 -m http.server 8090 >/dev/null 2>&1; true", timeoutMs: 30_000 });
+    const self = await s.client.exec(peer, { command: "for i in $(seq 50); do curl -s -m 2 http://127.0.0.1:8090/ && break; sleep 0.2; done" });
+    expect(self.stdout).toBe("peer-ok\n");
+    const other = await s.client.exec(spaces.inet!, { command: `curl -sS -m 5 http://${peerIp}:8090/ 2>&1; echo rc=$?` });
+    expect(other.stdout).toMatch(/rc=7/);
+    expect(other.stdout).not.toContain("peer-ok");
+    await serving;
+  });
+
+  it("lan: the private listener and the host are reachable", async () => {
+    const out = await probe(s, "lan");
+    expect(out).toContain("private:private-ok");
+    expect(out).toContain("host:host-ok");
+  });
+
+  it("none: no interface but loopback, nothing reachable", async () => {
+    const out = await probe(s, "none");
+    expect(out).toContain("links:lo \n");
+    expect(out).not.toContain("private-ok");
+    expect(out).not.toContain("host-ok");
+  });
+
+  it("the rules are scoped to our bridges: a container on the default bridge is untouched", async () => {
+    const out = await probe(open, "open");
+    expect(out).toContain("private:private-ok");
+    const inspected = await s.docker.getContainer(`clawdspace-${spaces.inet}`).inspect();
+    const prefix = testNetworkPrefix(runId);
+    expect(Object.keys(inspected.NetworkSettings.Networks)).toEqual([networkNames(prefix, "internet").name]);
+    const { bridge } = networkNames(prefix, "internet");
+    expect(iptables("-S", "DOCKER-USER")).toContain(`-i ${bridge} -j ${chainsOf(bridge).forward}`);
+    expect(iptables("-S", "INPUT")).toContain(`-i ${bridge} -j ${chainsOf(bridge).input}`);
+    // no rule of ours without an interface match
+    for (const line of iptables("-S", "DOCKER-USER").split("\n").filter((l) => l.includes("CSP-"))) expect(line).toMatch(/ -i \S+ -j CSP-/);
+  });
+
+  it("re-applying is idempotent, and removal leaves no chain, hook or network behind", async () => {
+    const prefix = testNetworkPrefix(runId);
+    const { bridge } = networkNames(prefix, "lan");
+    const before = iptables("-S").split("\n").filter((l) => l.includes(bridge)).length;
+    await s.deps.network!.reapply();
+    expect(iptables("-S").split("\n").filter((l) => l.includes(bridge)).length).toBe(before);
+
+    const extra = spaceName("gone");
+    expect((await post(s, "/api/spaces", { name: extra, memory: "256m", network: "lan" })).status).toBe(201);
+    await s.fetch(`/api/spaces/${extra}?removeVolume=true`, { method: "DELETE" });
+    await s.fetch(`/api/spaces/${spaces.lan}?removeVolume=true`, { method: "DELETE" });
+    delete spaces.lan;
+    await s.deps.network!.remove("lan");
+    expect(iptables("-S").split("\n").filter((l) => l.includes(bridge))).toEqual([]);
+    await expect(s.docker.getNetwork(networkNames(prefix, "lan").name).inspect()).rejects.toMatchObject({ statusCode: 404 });
+  });
+});
