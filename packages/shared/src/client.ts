@@ -3,7 +3,7 @@ import type { ExecRequest, ExecResult, ExecStreamLine } from "./schemas/exec.js"
 import type { CreateSpaceRequest, Space, WakeTier } from "./schemas/space.js";
 import type { TemplateDetail, TemplateInput, TemplateSummary } from "./schemas/template.js";
 import type { TerminalServerMessage, TerminalSessionInfo, TerminalTicket } from "./schemas/terminal.js";
-import type { Capabilities, Observability, SpaceStats, SystemInfo } from "./schemas/system.js";
+import type { Capabilities, NodeList, Observability, SpaceStats, SystemInfo } from "./schemas/system.js";
 import type { ArchiveUploadAnswer, FileContent, FileList, FileWriteAnswer } from "./schemas/files.js";
 import type { AuditEvent, AuditList, AuditQueryInput } from "./schemas/audit.js";
 
@@ -38,18 +38,6 @@ export class ClawdspaceApiError extends Error {
     super(message);
     this.name = "ClawdspaceApiError";
   }
-}
-
-export interface NodeInfo {
-  name: string;
-  url: string;
-  status: "online" | "offline";
-  latencyMs: number | null;
-  capabilities?: Capabilities;
-}
-export interface NodeList {
-  nodes: NodeInfo[];
-  lastUpdatedAt: string;
 }
 
 export interface LifecycleAnswer {

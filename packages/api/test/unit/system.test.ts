@@ -1,4 +1,4 @@
-import { CapabilitiesSchema, SystemSchema } from "@clawdspace/shared";
+import { CapabilitiesSchema, NodeListSchema, SystemSchema } from "@clawdspace/shared";
 import request from "supertest";
 import { describe, expect, it } from "vitest";
 import { createSpace, makeApp } from "./helpers.js";
@@ -54,6 +54,7 @@ describe("GET /api/nodes", () => {
     t.fake.hostCpus = 6;
     const res = await t.api.get("/api/nodes");
     expect(res.status).toBe(200);
+    expect(NodeListSchema.safeParse(res.body).success).toBe(true);
     expect(res.body.nodes).toHaveLength(1);
     expect(res.body.nodes[0]).toMatchObject({ name: "test-node", status: "online", capabilities: { cpus: 6 } });
     expect(res.body.nodes[0].url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
