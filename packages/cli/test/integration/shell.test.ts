@@ -1,4 +1,6 @@
 import { execFileSync } from "node:child_process";
+import { rmSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLI, cli, cliEnv, engineAvailable, runId, spaceName, startServer, type CliEnv, type ServerProcess } from "./support.js";
 
@@ -44,6 +46,8 @@ describe.skipIf(!engineAvailable)("clawdspace shell, driven in tmux", () => {
     } catch {
       // already gone
     }
+    // tmux leaves its socket file behind
+    rmSync(join(process.env.TMUX_TMPDIR ?? "/tmp", `tmux-${process.getuid?.() ?? 0}`, socket), { force: true });
     await cli(e, ["destroy", "-f", "--volume", name]).catch(() => undefined);
     await server?.stop();
   });
