@@ -4,7 +4,8 @@
 #   2. a Debian bookworm base image (debian:bookworm-slim if it can be pulled,
 #      otherwise clawdspace/debian-base:bookworm built offline with debootstrap),
 #   3. gVisor (runsc) registered with the engine as runtime "runsc" (--network=host),
-#   4. chromium at /usr/bin/chromium for browser tests.
+#   4. chromium at /usr/bin/chromium for browser tests,
+#   5. tmux (drives `clawdspace shell` in the CLI tests) and systemd-analyze (verifies the unit).
 # Idempotent: every step is skipped when already satisfied. Works from any cwd.
 #
 # Environment:
@@ -155,6 +156,21 @@ else
   apt_install chromium
   [[ -x /usr/bin/chromium ]] || die "chromium installed but /usr/bin/chromium is missing"
   log "chromium installed ($(/usr/bin/chromium --version 2>/dev/null || echo '?'))"
+fi
+
+# --- 5. tmux and systemd-analyze ----------------------------------------------------
+# Installed only when missing: installing the systemd package needs no running systemd.
+if command -v tmux >/dev/null 2>&1; then
+  log "tmux present ($(tmux -V))"
+else
+  apt_install tmux
+  command -v tmux >/dev/null 2>&1 || die "tmux installed but not on PATH"
+fi
+if command -v systemd-analyze >/dev/null 2>&1; then
+  log "systemd-analyze present ($(systemd-analyze --version | head -n 1))"
+else
+  apt_install systemd
+  command -v systemd-analyze >/dev/null 2>&1 || die "systemd installed but systemd-analyze is not on PATH"
 fi
 
 log "engine ready"

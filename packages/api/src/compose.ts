@@ -90,6 +90,7 @@ export function composeDeps(
   // A window far longer than a tick would average a burst away; but it must outlast a busy tick
   // (many spaces checked 8 at a time, each with a veto probe), or the spaces checked last never get a verdict.
   const cpu = new CpuMonitor(runtime, clock, cfg.sleep.cpuThresholdPct, Math.max(10 * cfg.sleep.checkMs, 60_000));
+  const node = cfg.node ?? os.hostname();
   const policy = {
     idleTimeoutMs: cfg.sleep.idleTimeoutMs,
     hibernateAfterMs: cfg.sleep.hibernateAfterMs,
@@ -109,7 +110,7 @@ export function composeDeps(
       defaultMemory: cfg.defaultMemory,
       defaultCpus: cfg.defaultCpus,
       pidsLimit: cfg.pidsLimit,
-      node: cfg.node ?? os.hostname(),
+      node,
       extraLabels: cfg.extraLabels,
       sleep: policy,
       extraCa: extraCaMount(cfg.extraCa),
@@ -144,7 +145,7 @@ export function composeDeps(
     observability,
     metrics,
     pruner: new AuditPruner(audit, cfg.audit, logger),
-    system: new SystemService(runtime, cfg.dataDir, host),
+    system: new SystemService(runtime, cfg.dataDir, host, node),
     templates,
     network,
     audit,

@@ -7,6 +7,7 @@ import { DockerSpaceRuntime, attachTerminal, composeDeps, createApp, loadConfig,
 import Docker from "dockerode";
 import { pino } from "pino";
 import { benchAudit, printAudit } from "./auditBench.js";
+import { benchCli } from "./cliBench.js";
 import { benchFiles, printThroughput } from "./filesBench.js";
 import { benchSleepWorker, printTickCosts } from "./sleepBench.js";
 import { printTable, summarize, timed, type Row } from "./stats.js";
@@ -29,8 +30,8 @@ const deps = composeDeps(cfg, runtime, pino({ level: "silent" }), key, openDb(":
 const app = createApp(deps);
 const server = createServer(app);
 attachTerminal(server, deps);
-/** BENCH_ONLY=terminal (or create,exec,list,sleep,gvisor,files,audit) runs a part of the suite. */
-const only = new Set((process.env.BENCH_ONLY ?? "create,exec,list,terminal,sleep,gvisor,files,audit").split(",").map((s) => s.trim()));
+/** BENCH_ONLY=terminal (or create,exec,list,cli,sleep,gvisor,files,audit) runs a part of the suite. */
+const only = new Set((process.env.BENCH_ONLY ?? "create,exec,list,cli,terminal,sleep,gvisor,files,audit").split(",").map((s) => s.trim()));
 await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
 const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 const headers = { authorization: `Bearer ${key}`, "content-type": "application/json" };
@@ -151,6 +152,16 @@ async function benchExec(): Promise<Row[]> {
   ];
 }
 
+async function benchCliSection(): Promise<Row[]> {
+  const name = `b${runId}-cli`;
+  await api("POST", "/api/spaces", { name, memory: "256m" });
+  try {
+    return await benchCli(base, key, name, api, Number(process.env.BENCH_CLI_ITERATIONS ?? 20));
+  } finally {
+    await cleanup();
+  }
+}
+
 async function benchList(): Promise<Row[]> {
   const rows: Row[] = [];
   let made = 0;
@@ -207,6 +218,7 @@ try {
   if (only.has("create")) printTable("create", await benchCreate());
   if (only.has("exec")) printTable("exec", await benchExec());
   if (only.has("list")) printTable("list", await benchList());
+  if (only.has("cli")) printTable("cli", await benchCliSection());
   if (only.has("gvisor")) {
     if ((await runtime.engineInfo()).runtimes.includes("runsc")) printTable("gvisor", await benchGvisor());
     else console.log("\n## gvisor\nskipped: the engine has no runsc runtime (see docs/TEMPLATES.md)");

@@ -2,8 +2,8 @@ import type { ErrorBody } from "./errors.js";
 import type { ExecRequest, ExecResult, ExecStreamLine } from "./schemas/exec.js";
 import type { CreateSpaceRequest, Space, WakeTier } from "./schemas/space.js";
 import type { TemplateDetail, TemplateInput, TemplateSummary } from "./schemas/template.js";
-import type { TerminalSessionInfo, TerminalTicket } from "./schemas/terminal.js";
-import type { Capabilities, Observability, SpaceStats, SystemInfo } from "./schemas/system.js";
+import type { TerminalServerMessage, TerminalSessionInfo, TerminalTicket } from "./schemas/terminal.js";
+import type { Capabilities, NodeList, Observability, SpaceStats, SystemInfo } from "./schemas/system.js";
 import type { ArchiveUploadAnswer, FileContent, FileList, FileWriteAnswer } from "./schemas/files.js";
 import type { AuditEvent, AuditList, AuditQueryInput } from "./schemas/audit.js";
 
@@ -16,6 +16,9 @@ function query(params: Record<string, unknown>): string {
   const s = q.toString();
   return s ? `?${s}` : "";
 }
+
+// Re-exported as types only: importing "@clawdspace/shared/client" loads no schema code (a faster CLI start).
+export type { CreateSpaceRequest, ExecRequest, ExecResult, ExecStreamLine, Space, Capabilities, SpaceStats, SystemInfo, WakeTier, TerminalServerMessage };
 
 export interface ClientOptions {
   /** Server root, e.g. http://localhost:7777 (with or without a trailing /api). */
@@ -99,6 +102,13 @@ export class ClawdspaceClient {
   }
   async stats(name: string): Promise<SpaceStats> {
     return (await this.json<{ stats: SpaceStats }>("GET", `/api/spaces/${enc(name)}/stats`)).stats;
+  }
+
+  keepalive(name: string, ttlMs: number) {
+    return this.json<{ until: string | null; wake?: WakeTier }>("POST", `/api/spaces/${enc(name)}/keepalive`, { ttlMs });
+  }
+  nodes() {
+    return this.json<NodeList>("GET", "/api/nodes");
   }
 
   observability(name: string) {

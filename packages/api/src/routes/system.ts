@@ -9,5 +9,8 @@ export function systemRoutes(system: SystemService): Router {
   r.get("/system/capabilities", async (_req, res) => {
     res.json(await system.capabilities());
   });
+  r.get("/nodes", async (req, res) => {
+    res.json(await system.nodes(`${req.protocol}://${req.get("host") ?? "localhost"}`));
+  });
   return r;
 }

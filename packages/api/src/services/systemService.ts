@@ -13,7 +13,32 @@ export class SystemService {
     private readonly runtime: SpaceRuntime,
     private readonly diskPath: string,
     private readonly host: HostFacts = new HostFacts(runtime),
+    private readonly nodeName: string = os.hostname(),
   ) {}
+
+  /** This node alone until several join; an engine that does not answer makes it offline, not an error. */
+  async nodes(selfUrl: string) {
+    let capabilities: Capabilities | undefined;
+    let latencyMs: number | null = null;
+    try {
+      // A ping measures the engine's answer now (capabilities come from facts read once).
+      const started = performance.now();
+      await this.runtime.ping();
+      latencyMs = Math.round(performance.now() - started);
+      capabilities = await this.capabilities();
+    } catch {
+      capabilities = undefined;
+      latencyMs = null;
+    }
+    const node = {
+      name: this.nodeName,
+      url: selfUrl,
+      status: capabilities ? ("online" as const) : ("offline" as const),
+      latencyMs,
+      ...(capabilities ? { capabilities } : {}),
+    };
+    return { nodes: [node], lastUpdatedAt: new Date().toISOString() };
+  }
 
   /** From the engine facts read once: the runtimes (and so GPU support) do not change while we run. */
   async capabilities(): Promise<Capabilities> {

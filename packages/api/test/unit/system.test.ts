@@ -1,4 +1,5 @@
-import { CapabilitiesSchema, SystemSchema } from "@clawdspace/shared";
+import { CapabilitiesSchema, NodeListSchema, SystemSchema } from "@clawdspace/shared";
+import request from "supertest";
 import { describe, expect, it } from "vitest";
 import { createSpace, makeApp } from "./helpers.js";
 
@@ -44,5 +45,35 @@ describe("GET /api/system/capabilities", () => {
     expect(res.body.cpus).toBe(12);
     expect(res.body.memory).toBe(64 * 1024 ** 3);
     expect(res.body.gpu).toBe(false);
+  });
+});
+
+describe("GET /api/nodes", () => {
+  it("lists this node alone, online, with its capabilities", async () => {
+    const t = makeApp();
+    t.fake.hostCpus = 6;
+    const res = await t.api.get("/api/nodes");
+    expect(res.status).toBe(200);
+    expect(NodeListSchema.safeParse(res.body).success).toBe(true);
+    expect(res.body.nodes).toHaveLength(1);
+    expect(res.body.nodes[0]).toMatchObject({ name: "test-node", status: "online", capabilities: { cpus: 6 } });
+    expect(res.body.nodes[0].url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(res.body.nodes[0].latencyMs).toBeGreaterThanOrEqual(0);
+    expect(Number.isNaN(Date.parse(res.body.lastUpdatedAt))).toBe(false);
+  });
+
+  it("reports the node offline when its engine does not answer", async () => {
+    const t = makeApp();
+    t.fake.available = false;
+    const res = await t.api.get("/api/nodes");
+    expect(res.status).toBe(200);
+    expect(res.body.nodes[0]).toMatchObject({ status: "offline", latencyMs: null });
+    expect(res.body.nodes[0].capabilities).toBeUndefined();
+  });
+
+  it("needs the key", async () => {
+    const t = makeApp();
+    const res = await request(t.app).get("/api/nodes");
+    expect(res.status).toBe(401);
   });
 });

@@ -15,6 +15,21 @@ export const CapabilitiesSchema = z.object({
 });
 export type Capabilities = z.infer<typeof CapabilitiesSchema>;
 
+/** GET /api/nodes: this node alone until several join. */
+export const NodeListSchema = z.object({
+  nodes: z.array(
+    z.object({
+      name: z.string(),
+      url: z.string(),
+      status: z.enum(["online", "offline"]),
+      latencyMs: z.number().nullable(),
+      capabilities: CapabilitiesSchema.optional(),
+    }),
+  ),
+  lastUpdatedAt: z.string(),
+});
+export type NodeList = z.infer<typeof NodeListSchema>;
+
 const HumanMemory = z.object({ total: z.string(), free: z.string(), used: z.string(), percentage: z.string() });
 const HumanDisk = z.object({ total: z.string(), used: z.string(), available: z.string(), percentage: z.string() });
 

@@ -1,0 +1,174 @@
+import { Argument, Command, Option } from "commander";
+import { toCliError } from "./errors.js";
+import { createContext, type Context, type GlobalOptions } from "./context.js";
+import { VERSION } from "./version.js";
+
+// `opts: never` lets each command declare the options it reads; commander fills them from the declarations below.
+type Handler = (ctx: Context, args: string[], opts: never, cmd: Command) => Promise<void>;
+
+/**
+ * Each command's code is imported only when that command runs, so `clawdspace list`
+ * does not pay for the terminal, tar or completion code.
+ */
+function lazy(load: () => Promise<{ run: Handler }>) {
+  return async (...received: unknown[]) => {
+    const cmd = received[received.length - 1] as Command;
+    const opts = cmd.optsWithGlobals<GlobalOptions & Record<string, unknown>>();
+    const args = (received.slice(0, -2) as Array<string | string[] | undefined>).flatMap((a) => (a === undefined ? [] : a));
+    const { run } = await load();
+    const ctx = createContext(opts);
+    try {
+      await run(ctx, args, opts as never, cmd);
+    } catch (e) {
+      // Named here because only here is the server URL known: "cannot reach http://...".
+      throw toCliError(e, ctx.settings.url);
+    }
+  };
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** --json, --url and --key on every command, so they may come before or after the command name. */
+function common(cmd: Command, json = true): Command {
+  if (json) cmd.option("--json", "print the server's answer as JSON");
+  return cmd
+    .addOption(new Option("--url <url>", "server URL (default: CLAWDSPACE_URL, then ~/.clawdspace)").hideHelp())
+    .addOption(new Option("--key <key>", "API key (default: CLAWDSPACE_KEY, then ~/.clawdspace)").hideHelp());
+}
+
+export function buildProgram(): Command {
+  const program = new Command("clawdspace")
+    .description("Drive Clawdspace spaces (sandboxed containers with a persistent /workspace) from your shell.")
+    .version(VERSION, "-V, --version", "print the CLI version")
+    .option("--json", "print the server's answer as JSON")
+    .option("--url <url>", "server URL (default: CLAWDSPACE_URL, then ~/.clawdspace)")
+    .option("--key <key>", "API key (default: CLAWDSPACE_KEY, then ~/.clawdspace); prefer the environment, argv is visible to other users")
+    .enablePositionalOptions()
+    .showSuggestionAfterError()
+    // Set before the subcommands are added, so they inherit it: usage errors are thrown to bin/, which
+    // prints them in the one-line format every other error uses.
+    .exitOverride()
+    .configureOutput({ outputError: () => undefined })
+    .addHelpText(
+      "after",
+      "\nExit codes: 0 ok, 1 refused by the server, 64 usage, 66 not found, 69 server unreachable, 77 key refused;\nexec exits with the command's own code (124 on timeout). Docs: docs/CLI.md",
+    );
+
+  common(program.command("config"), true)
+    .description("save the server URL and key to ~/.clawdspace (mode 0600); without arguments, show the settings in effect")
+    .argument("[url]", "server URL, e.g. http://localhost:7777")
+    .argument("[key]", 'API key; "-" or omitted with a URL reads it from stdin')
+    .option("--no-check", "save without asking the server whether the key works")
+    .action(lazy(() => import("./commands/config.js")));
+
+  common(program.command("list"))
+    .alias("ls")
+    .description("list spaces")
+    .option("-q, --quiet", "print names only")
+    .action(lazy(() => import("./commands/list.js")));
+
+  common(program.command("create"))
+    .description("create a space and start it")
+    .argument("<name>", "space name: letters, digits, '_' and '-'")
+    .option("-m, --memory <size>", 'memory limit, e.g. "512m", "2g"')
+    .option("-c, --cpus <n>", "CPU limit, e.g. 1 or 0.5")
+    .option("-t, --template <name>", "template to start from (default, offline, gpu, ...)")
+    .option("-i, --image <image>", "image (must exist on the node; nothing is pulled)")
+    .option("-e, --env <K=V>", "environment variable (repeatable)", collect)
+    .option("--gpu", "request a GPU")
+    .action(lazy(() => import("./commands/create.js")));
+
+  common(program.command("status"))
+    .description("show a space: state, limits, activity and live usage")
+    .argument("<name>")
+    .action(lazy(() => import("./commands/status.js")));
+
+  common(program.command("exec"))
+    .alias("x")
+    .description("run a command in a space; its stdout and stderr stream to yours and its exit code becomes ours")
+    .argument("<name>")
+    .argument("<command...>", "the command; several words are joined and run by bash -lc, unless --argv")
+    .option("--argv", "run the words as an argv array, without a shell")
+    .option("-w, --cwd <dir>", "working directory (absolute, default /workspace)")
+    .option("-e, --env <K=V>", "environment variable (repeatable)", collect)
+    .option("-T, --timeout <duration>", 'kill the command after this long, e.g. "30s", "10m" (exit code 124)')
+    .option("-i, --stdin", "send our standard input to the command")
+    .passThroughOptions()
+    .action(lazy(() => import("./commands/exec.js")));
+
+  for (const [name, what] of [
+    ["stop", "pause a space (processes freeze, memory is kept)"],
+    ["start", "resume a paused space or start a stopped one"],
+  ] as const) {
+    common(program.command(name))
+      .description(what)
+      .argument("<name>")
+      .action(lazy(() => import("./commands/lifecycle.js")));
+  }
+
+  common(program.command("destroy"))
+    .alias("rm")
+    .description("remove a space's container (its volume stays unless --volume)")
+    .argument("<name>")
+    .option("-f, --force", "do not ask for confirmation")
+    .option("--volume", "also delete the /workspace volume and everything in it")
+    .action(lazy(() => import("./commands/destroy.js")));
+
+  common(program.command("system"))
+    .description("show the host: CPU, memory, disk, Docker and GPU")
+    .action(lazy(() => import("./commands/system.js")));
+
+  common(program.command("dashboard"), false)
+    .description("print the dashboard's URL and open it in a browser where there is one (sign in there; the key is never put in the URL)")
+    .option("--no-open", "only print the URL")
+    .action(lazy(() => import("./commands/dashboard.js")));
+
+  common(program.command("keepalive"))
+    .description("keep a space awake (no auto-sleep) for a while")
+    .argument("<name>")
+    .option("--for <duration>", 'how long, e.g. "30m", "1h", "2d"', "1h")
+    .option("--release", "end an earlier keepalive now")
+    .action(lazy(() => import("./commands/keepalive.js")));
+
+  common(program.command("nodes"))
+    .description("list the nodes this server drives")
+    .action(lazy(() => import("./commands/nodes.js")));
+
+  common(program.command("shell"), false)
+    .description("open an interactive terminal in a space; detach with Ctrl-] and reattach with --session")
+    .argument("<name>")
+    .option("-s, --session <id>", "reattach to a session (replays only what you missed)")
+    .option("--detach-keys <key>", 'key that detaches, e.g. "ctrl-]", "ctrl-q"', "ctrl-]")
+    .option("--view", "watch without typing")
+    .action(lazy(() => import("./commands/shell.js")));
+
+  common(program.command("cp"), false)
+    .description("copy files or folders between here and a space: cp ./dir NAME:/path, cp NAME:/path ./dir")
+    .argument("<source>")
+    .argument("<destination>")
+    .option("-q, --quiet", "no progress")
+    .action(lazy(() => import("./commands/cp.js")));
+
+  common(program.command("audit"))
+    .description("show the audit log (oldest first)")
+    .option("-s, --space <name>", "only this space")
+    .option("-t, --type <type>", "only this event type, e.g. space.exec")
+    .option("-n, --limit <n>", "how many of the newest events", "50")
+    .option("-f, --follow", "keep printing new events as they happen")
+    .action(lazy(() => import("./commands/audit.js")));
+
+  program
+    .command("completion")
+    .description("print a completion script: eval \"$(clawdspace completion bash)\"")
+    .addArgument(new Argument("<shell>", "bash, zsh or fish").choices(["bash", "zsh", "fish"]))
+    .action(async (shell: string) => {
+      const { completionScript } = await import("./completion.js");
+      process.stdout.write(completionScript(shell as "bash" | "zsh" | "fish", buildProgram()));
+    });
+
+  common(program.command("version"))
+    .description("print the CLI's version and the server's")
+    .action(lazy(() => import("./commands/version.js")));
+
+  return program;
+}

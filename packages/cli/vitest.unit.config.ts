@@ -1,0 +1,9 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/unit/**/*.test.ts"],
+    environment: "node",
+    reporters: ["default", "../api/test/support/summaryReporter.ts"],
+  },
+});
