@@ -22,7 +22,7 @@ export interface ExecRun {
 
 /** Turns an exec request into argv: a string runs through a login shell, an array is argv as given. */
 export function buildExecSpec(input: ExecInput, execId: string = randomUUID()): ExecSpec {
-  let argv = typeof input.command === "string" ? ["bash", "-lc", input.command] : [...input.command];
+  let argv = typeof input.command === "string" ? ["bash", "-lc", "--", input.command] : [...input.command];
   if (input.timeoutMs !== undefined) {
     // coreutils `timeout` signals the whole process group (TERM, then KILL 2 s later) and exits 124.
     argv = ["timeout", "-k", "2", `${(input.timeoutMs / 1000).toFixed(3)}s`, ...argv];

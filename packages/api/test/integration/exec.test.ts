@@ -18,6 +18,11 @@ describe.skipIf(!engineAvailable)("exec on the real engine", () => {
     expect(r).toMatchObject({ stdout: "out\n", stderr: "err\n", exitCode: 42, timedOut: false, truncated: false });
   });
 
+  it("runs a string command that starts with a dash as a command, not as a bash option", async () => {
+    const r = await s.client.exec(name, { command: "-x 2>/dev/null; echo ran" });
+    expect(r.stdout).toBe("ran\n");
+  });
+
   it("runs an array as argv without a shell", async () => {
     const r = await s.client.exec(name, { command: ["printf", "%s|", "a b", "$HOME", "*"] });
     expect(r.stdout).toBe("a b|$HOME|*|");

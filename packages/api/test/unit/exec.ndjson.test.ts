@@ -57,7 +57,7 @@ describe("exec with Accept: application/x-ndjson", () => {
     expect(res.status).toBe(200);
     expect(res.headers["x-clawdspace-wake"]).toBe("warm");
     const all = lines(res);
-    expect(all[0]).toEqual({ stream: "stdout", data: "bash -lc echo hi\n" });
+    expect(all[0]).toEqual({ stream: "stdout", data: "bash -lc -- echo hi\n" });
     expect(all.at(-1)).toMatchObject({ exitCode: 0, wake: "warm" });
   });
 

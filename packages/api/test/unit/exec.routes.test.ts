@@ -15,7 +15,7 @@ describe("POST /api/spaces/:name/exec: what reaches the engine", () => {
     expect(t.fake.execLog).toHaveLength(1);
     const { space, spec } = t.fake.execLog[0]!;
     expect(space).toBe("box");
-    expect(spec.argv).toEqual(["bash", "-lc", "echo hi | tr a-z A-Z"]);
+    expect(spec.argv).toEqual(["bash", "-lc", "--", "echo hi | tr a-z A-Z"]);
     expect(spec.cwd).toBe("/workspace");
     expect(spec.stdin).toBeUndefined();
   });
@@ -51,7 +51,7 @@ describe("POST /api/spaces/:name/exec: what reaches the engine", () => {
     expect(argv.slice(0, 3)).toEqual(["timeout", "-k", "2"]);
     expect(argv[3]).toMatch(/^\d+(\.\d+)?s$/);
     expect(parseFloat(argv[3]!)).toBe(10);
-    expect(argv.slice(4)).toEqual(["bash", "-lc", "sleep 1"]);
+    expect(argv.slice(4)).toEqual(["bash", "-lc", "--", "sleep 1"]);
   });
 
   it("timeoutMs keeps sub-second precision", async () => {
@@ -162,7 +162,7 @@ describe("POST /api/spaces/:name/exec: waking", () => {
     expect(res.status).toBe(200);
     expect(res.body.wake).toBe("warm");
     expect(res.headers["x-clawdspace-wake"]).toBe("warm");
-    expect(res.body.stdout).toBe("bash -lc echo awake\n");
+    expect(res.body.stdout).toBe("bash -lc -- echo awake\n");
     expect(t.fake.containers.get("box")!.state).toBe("running");
     expect(t.fake.execLog).toHaveLength(1);
   });

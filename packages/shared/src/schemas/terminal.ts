@@ -34,7 +34,7 @@ export const TerminalServerMessageSchema = z.discriminatedUnion("type", [
   z.object({
     type: z.literal("session"),
     id: z.string(),
-    /** Absolute output offset the client is at once the replay (if any) that follows is applied. */
+    /** Absolute output offset of the next output byte this socket receives (the replay, if any, starts here). */
     offset: z.number().int(),
     mode: z.enum(["interactive", "view"]),
     /** Whether this socket made the session (false: attached to an existing one). */
