@@ -17,7 +17,8 @@ describe("dashboard", () => {
     const dir = mkdtempSync(join(tmpdir(), "cs-dash-"));
     const argvFile = join(dir, "argv");
     const browser = join(dir, "browser.sh");
-    writeFileSync(browser, `#!/bin/sh\nprintf '%s\\n' "$0" "$@" > ${argvFile}\n`, { mode: 0o755 });
+    // Written aside and renamed, so the test never reads a file the redirect made but printf has not filled yet.
+    writeFileSync(browser, `#!/bin/sh\nprintf '%s\\n' "$0" "$@" > ${argvFile}.tmp && mv ${argvFile}.tmp ${argvFile}\n`, { mode: 0o755 });
     const written: string[] = [];
     const ctx = {
       settings: { url: "http://127.0.0.1:7777", key: "secret-key-123" },
@@ -32,7 +33,7 @@ describe("dashboard", () => {
       if (saved === undefined) delete process.env.BROWSER;
       else process.env.BROWSER = saved;
     }
-    for (let i = 0; i < 100 && !existsSync(argvFile); i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 500 && !existsSync(argvFile); i++) await new Promise((r) => setTimeout(r, 20));
     const argv = readFileSync(argvFile, "utf8");
     expect(argv).toContain("http://127.0.0.1:7777/");
     expect(argv).not.toContain("secret-key-123");
