@@ -15,7 +15,8 @@ export interface Space {
   node?: string;
   activity?: { lastAt: string | null; lastSource: string | null };
   sleepsAt?: string | null;
-  sleepBlockedBy?: Array<{ reason: string; until?: string }>;
+  /** Reasons (lease, exec, terminal, cpu, veto:git, …); objects in the sleep route. */
+  sleepBlockedBy?: Array<string | { reason: string; until?: string }>;
   volume?: { name: string; mountpoint?: string };
 }
 

@@ -34,9 +34,9 @@ const REASONS: Record<string, string> = {
   disabled: "auto-sleep off",
 };
 
-export function sleepText(s: { state: string; sleepsAt?: string | null; sleepBlockedBy?: Array<{ reason: string }> }): string {
+export function sleepText(s: { state: string; sleepsAt?: string | null; sleepBlockedBy?: Array<string | { reason: string }> }): string {
   if (s.state !== "running") return "–";
   if (s.sleepsAt) return `sleeps ${relative(s.sleepsAt)}`;
-  const why = (s.sleepBlockedBy ?? []).map((b) => REASONS[b.reason] ?? b.reason);
+  const why = (s.sleepBlockedBy ?? []).map((b) => (typeof b === "string" ? b : b.reason)).map((r) => REASONS[r] ?? r);
   return why.length ? `awake: ${why.join(", ")}` : "awake";
 }

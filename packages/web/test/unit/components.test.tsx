@@ -62,7 +62,7 @@ describe("CreateSpaceForm", () => {
 
 describe("SpacesPage", () => {
   it("lists each space with its state and why it stays awake; an empty list says what to do", async () => {
-    const spaces = [{ name: "dev", state: "running", memory: "2g", cpus: 1, activity: { lastAt: new Date().toISOString(), lastSource: "exec" }, sleepsAt: null, sleepBlockedBy: [{ reason: "terminal" }] }];
+    const spaces = [{ name: "dev", state: "running", memory: "2g", cpus: 1, activity: { lastAt: new Date().toISOString(), lastSource: "exec" }, sleepsAt: null, sleepBlockedBy: ["terminal"] }];
     vi.stubGlobal("fetch", vi.fn(async () => json(200, { spaces })));
     wrap(<SpacesPage />);
     expect(await screen.findByText("dev")).toBeTruthy();

@@ -16,6 +16,7 @@ describe("format", () => {
   });
   it("explains why a running space stays awake", () => {
     expect(sleepText({ state: "running", sleepsAt: null, sleepBlockedBy: [{ reason: "lease" }, { reason: "veto:git" }] })).toBe("awake: kept awake, git is working");
+    expect(sleepText({ state: "running", sleepBlockedBy: ["terminal"] })).toBe("awake: terminal in use");
     expect(sleepText({ state: "paused" })).toBe("–");
   });
 });
@@ -30,6 +31,9 @@ describe("terminal session", () => {
     const b = new URL(terminalUrl(loc, "/p", "tk", { session: { id: "s2", offset: -1 }, view: true, cols: 80, rows: 24 }));
     expect(b.searchParams.has("since")).toBe(false);
     expect(b.searchParams.get("mode")).toBe("view");
+    const c = new URL(terminalUrl(loc, "/api/spaces/x/terminal?ticket=t9", "t9", { cols: 80, rows: 24 }));
+    expect(c.pathname).toBe("/api/spaces/x/terminal");
+    expect(c.searchParams.getAll("ticket")).toEqual(["t9"]);
   });
   it("backs off up to 15 s", () => {
     expect(backoff(0)).toBeLessThanOrEqual(1200);

@@ -24,6 +24,10 @@ export function SpacePage({ name }: { name: string }) {
     u.searchParams.set("tab", t);
     history.replaceState(null, "", u);
   };
+  // Attaching a terminal wakes a sleeping space: never do that just because its page was opened.
+  const [termOpened, setTermOpened] = useState(false);
+  const runningNow = space.data?.state === "running";
+  if (runningNow && tab === "terminal" && !termOpened) setTermOpened(true);
   if (space.isPending) return <Loading what={name} />;
   if (space.isError)
     return (
@@ -59,7 +63,17 @@ export function SpacePage({ name }: { name: string }) {
       </div>
       <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} className="panel">
         <Suspense fallback={<Loading what={tab} />}>
-          {tab === "terminal" && <TerminalPanel space={s.name} state={s.state} />}
+          {tab === "terminal" &&
+            (termOpened ? (
+              <TerminalPanel space={s.name} state={s.state} />
+            ) : (
+              <div className="empty">
+                <p>The space is {s.state}. Opening a terminal wakes it.</p>
+                <button type="button" className="primary" onClick={() => setTermOpened(true)}>
+                  Open a terminal
+                </button>
+              </div>
+            ))}
           {tab === "files" && <FilesPanel space={s.name} />}
           {tab === "stats" && <StatsPanel space={s.name} running={s.state === "running"} />}
           {tab === "audit" && <AuditList filter={{ space: s.name }} />}

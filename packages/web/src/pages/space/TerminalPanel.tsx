@@ -16,11 +16,18 @@ interface Target {
   view: boolean;
 }
 
+function fresh(space: string): Target {
+  const saved = sessionStore.get(space);
+  return { session: saved ? { id: saved.id, offset: -1 } : undefined, view: false };
+}
+
 export default function TerminalPanel({ space, state }: { space: string; state: SpaceState }) {
   const host = useRef<HTMLDivElement>(null);
   const term = useRef<Terminal | null>(null);
   const ws = useRef<WebSocket | null>(null);
-  const target = useRef<Target>({ session: sessionStore.get(space) ?? undefined, view: false });
+  // A fresh xterm (a reload) shows nothing yet: attach without `since` so the server replays all it
+  // kept, once. Reconnects within this page send `since` so nothing already shown comes twice.
+  const target = useRef<Target>(fresh(space));
   const [status, setStatus] = useState<Status>("connecting");
   const [sessionId, setSessionId] = useState<string | null>(null);
   const [view, setView] = useState(false);

@@ -27,11 +27,16 @@ export function backoff(attempt: number): number {
 
 /** The WebSocket URL for a ticket, resuming `saved` from its offset when given. */
 export function terminalUrl(loc: { protocol: string; host: string }, path: string, ticket: string, opts: { session?: SavedSession; view?: boolean; cols: number; rows: number }): string {
-  const q = new URLSearchParams({ ticket, cols: String(opts.cols), rows: String(opts.rows) });
+  // The ticket answer's path already carries ?ticket=; add the rest to it.
+  const u = new URL(path, "http://x");
+  const q = u.searchParams;
+  if (!q.has("ticket")) q.set("ticket", ticket);
+  q.set("cols", String(opts.cols));
+  q.set("rows", String(opts.rows));
   if (opts.session) {
     q.set("session", opts.session.id);
     if (opts.session.offset >= 0) q.set("since", String(opts.session.offset));
     if (opts.view) q.set("mode", "view");
   }
-  return `${loc.protocol === "https:" ? "wss:" : "ws:"}//${loc.host}${path}?${q}`;
+  return `${loc.protocol === "https:" ? "wss:" : "ws:"}//${loc.host}${u.pathname}?${q}`;
 }
