@@ -3,14 +3,16 @@ export function LineChart({ points, max, label, format }: { points: Array<{ t: n
   const W = 600;
   const H = 140;
   const last = points[points.length - 1];
-  const t0 = last ? last.t - 5 * 60_000 : 0;
-  const x = (t: number) => ((t - t0) / (5 * 60_000)) * W;
+  // Until five minutes of samples exist, the ones there are fill the width.
+  const t0 = last ? Math.max(points[0]!.t, last.t - 5 * 60_000) : 0;
+  const span = Math.max(1, (last?.t ?? 0) - t0);
+  const x = (t: number) => ((t - t0) / span) * W;
   const y = (v: number) => H - (Math.min(v, max) / (max || 1)) * (H - 4) - 2;
   const d = points.map((p, i) => `${i ? "L" : "M"}${x(p.t).toFixed(1)},${y(p.v).toFixed(1)}`).join("");
   return (
     <figure className="chart">
       <figcaption>
-        {label} <strong>{last ? format(last.v) : "–"}</strong> <span className="muted small">of {format(max)}, last 5 minutes</span>
+        {label} <strong>{last ? format(last.v) : "–"}</strong> <span className="muted small">of {format(max)}, up to the last 5 minutes</span>
       </figcaption>
       <svg viewBox={`0 0 ${W} ${H}`} preserveAspectRatio="none" role="img" aria-label={`${label} over the last 5 minutes`}>
         {[0.25, 0.5, 0.75].map((f) => (

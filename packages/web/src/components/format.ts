@@ -35,7 +35,10 @@ const REASONS: Record<string, string> = {
 };
 
 export function sleepText(s: { state: string; sleepsAt?: string | null; sleepBlockedBy?: Array<string | { reason: string }> }): string {
-  if (s.state !== "running") return "–";
+  if (s.state === "paused") return "paused by a person";
+  if (s.state === "sleeping") return "asleep; wakes on use";
+  if (s.state === "hibernated") return "hibernated; wakes on use (cold)";
+  if (s.state !== "running") return "stopped";
   if (s.sleepsAt) return `sleeps ${relative(s.sleepsAt)}`;
   const why = (s.sleepBlockedBy ?? []).map((b) => (typeof b === "string" ? b : b.reason)).map((r) => REASONS[r] ?? r);
   return why.length ? `awake: ${why.join(", ")}` : "awake";

@@ -74,3 +74,14 @@ describe("SpacesPage", () => {
     expect(await screen.findByText(/No spaces yet/)).toBeTruthy();
   });
 });
+
+describe("LineChart", () => {
+  it("spreads the first samples over the width and draws the line", async () => {
+    const { LineChart } = await import("../../src/components/LineChart");
+    const { container } = render(<LineChart label="CPU" max={100} format={(v) => `${v}%`} points={[{ t: 0, v: 10 }, { t: 3000, v: 50 }]} />);
+    const d = container.querySelector("path.line")!.getAttribute("d")!;
+    expect(d.startsWith("M0.0,")).toBe(true);
+    expect(d).toContain("L600.0,");
+    expect(container.textContent).toContain("50%");
+  });
+});

@@ -17,7 +17,8 @@ describe("format", () => {
   it("explains why a running space stays awake", () => {
     expect(sleepText({ state: "running", sleepsAt: null, sleepBlockedBy: [{ reason: "lease" }, { reason: "veto:git" }] })).toBe("awake: kept awake, git is working");
     expect(sleepText({ state: "running", sleepBlockedBy: ["terminal"] })).toBe("awake: terminal in use");
-    expect(sleepText({ state: "paused" })).toBe("–");
+    expect(sleepText({ state: "paused" })).toBe("paused by a person");
+    expect(sleepText({ state: "sleeping" })).toBe("asleep; wakes on use");
   });
 });
 
