@@ -9,6 +9,13 @@ function show(v: unknown): string {
   return String(v);
 }
 
+function duration(seconds: number): string {
+  const d = Math.floor(seconds / 86_400);
+  const h = Math.floor((seconds % 86_400) / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  return d ? `${d} d ${h} h` : h ? `${h} h ${m} min` : `${m} min`;
+}
+
 export function SystemPage() {
   const sys = useQuery(systemQuery());
   const nodes = useQuery(nodesQuery());
@@ -39,7 +46,7 @@ export function SystemPage() {
               <dt>Disk</dt>
               <dd>{show(sys.data.disk)}</dd>
               <dt>Uptime</dt>
-              <dd>{show(sys.data.uptime)}</dd>
+              <dd>{typeof sys.data.uptime === "number" ? duration(sys.data.uptime) : show(sys.data.uptime)}</dd>
             </dl>
           </div>
           <div className="card">
