@@ -14,6 +14,7 @@ export function useSpaceEvents(): StreamState {
   useEffect(() => {
     const ac = new AbortController();
     let delay = 1000;
+    let connectedBefore = false;
     const run = async () => {
       while (!ac.signal.aborted) {
         try {
@@ -21,8 +22,10 @@ export function useSpaceEvents(): StreamState {
           if (!res.ok || !res.body) throw new Error(String(res.status));
           setState("live");
           delay = 1000;
-          // Whatever happened while disconnected: re-read once.
-          void qc.invalidateQueries({ queryKey: ["spaces"] });
+          // Whatever happened while disconnected: re-read once. Not on the first connect, where the
+          // list's own first fetch is in flight (invalidating would cancel and restart it).
+          if (connectedBefore) void qc.invalidateQueries({ queryKey: ["spaces"] });
+          connectedBefore = true;
           const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
           let buf = "";
           for (;;) {
