@@ -83,6 +83,7 @@ export async function startServer(cfg: Config, logger: Logger): Promise<RunningS
     wss.close();
     await deps.history.stop();
     deps.pruner.stop();
+    deps.events.close();
     await new Promise<void>((resolve) => {
       const force = setTimeout(() => server.closeAllConnections(), cfg.shutdownGraceMs);
       server.close(() => {

@@ -21,8 +21,11 @@ export function eventRoutes(events: SpaceEvents, keepAliveMs: number): Router {
     });
     const timer = setInterval(() => res.write(": keep-alive\n\n"), keepAliveMs);
     timer.unref();
+    // A shutdown must not wait out the grace period for open dashboards: end the stream, they reconnect.
+    const offClose = events.onClose(() => res.end());
     const stop = () => {
       off();
+      offClose();
       clearInterval(timer);
     };
     req.on("close", stop);

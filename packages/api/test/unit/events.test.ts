@@ -43,6 +43,16 @@ describe("GET /api/events", () => {
       expect(t.deps.events.listenerCount()).toBeGreaterThan(before);
       ac.abort();
       await expect.poll(() => t.deps.events.listenerCount()).toBe(before);
+
+      // A shutdown ends open streams rather than waiting for them.
+      const res2 = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/events`, { headers: { Authorization: `Bearer ${KEY}` } });
+      const r2 = res2.body!.getReader();
+      await r2.read();
+      t.deps.events.close();
+      let ended = false;
+      while (!ended) ended = (await r2.read()).done;
+      expect(ended).toBe(true);
+      await expect.poll(() => t.deps.events.listenerCount()).toBe(before);
     } finally {
       ac.abort();
       server.closeAllConnections();
