@@ -25,6 +25,9 @@ import { fileRoutes } from "./routes/files.js";
 import { metricsRoutes } from "./routes/metrics.js";
 import { observabilityRoutes } from "./routes/observability.js";
 import { openapiRoutes } from "./routes/openapi.js";
+import { eventRoutes } from "./routes/events.js";
+import { staticWeb } from "./http/staticWeb.js";
+import type { SpaceEvents } from "./services/spaceEvents.js";
 
 export interface AppDeps {
   logger: Logger;
@@ -42,6 +45,11 @@ export interface AppDeps {
   version: string;
   bodyLimitBytes: number;
   execMaxOutputBytes: number;
+  /** State changes for GET /api/events; without it the route is absent. */
+  events?: SpaceEvents;
+  /** The built dashboard; absent or missing on disk means the API alone. */
+  webDir?: string;
+  eventsKeepAliveMs?: number;
 }
 
 /** Builds the HTTP app from its dependencies; no side effects, so tests compose it with a fake runtime. */
@@ -65,10 +73,13 @@ export function createApp(deps: AppDeps): Express {
   api.use(fileRoutes(deps.files, deps.bodyLimitBytes));
   api.use(observabilityRoutes(deps.observability));
   api.use(auditRoutes(deps.audit));
+  if (deps.events) api.use(eventRoutes(deps.events, deps.eventsKeepAliveMs ?? 15_000));
   api.use(openapiRoutes(deps.version));
   api.use(notFoundHandler);
 
   app.use("/api", api);
+  const web = staticWeb(deps.webDir);
+  if (web) app.use(web);
   app.use(notFoundHandler);
   app.use(errorMiddleware);
   return app;

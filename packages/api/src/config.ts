@@ -1,5 +1,6 @@
 import { homedir } from "node:os";
 import { isAbsolute, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseMemory } from "@clawdspace/shared";
 import { z } from "zod";
 import type { DockerConnection } from "./runtime/docker/dockerRuntime.js";
@@ -165,7 +166,8 @@ export const ConfigSchema = z
         dnsServers: env.CLAWDSPACE_DNS_SERVERS,
       },
       node: env.CLAWDSPACE_NODE,
-      webDir: env.CLAWDSPACE_WEB_DIR,
+      // The dashboard workspace's build output, found from this file (dist/config.js) when unset.
+      webDir: env.CLAWDSPACE_WEB_DIR || fileURLToPath(new URL("../../web/dist", import.meta.url)),
       docker,
       logLevel: env.LOG_LEVEL,
       defaultMemory: defaultMemory ?? 0,

@@ -42,7 +42,7 @@ export async function startServer(cfg: Config, logger: Logger): Promise<RunningS
 
   const db = openDb(cfg.dataDir);
   const deps = composeDeps(cfg, runtime, logger, key?.key, db);
-  const app = createApp(deps);
+  const app = createApp({ ...deps, webDir: cfg.webDir });
   const server = createServer(app);
   server.requestTimeout = 0; // long execs and streams are legitimate
   const wss = attachTerminal(server, deps);
@@ -83,6 +83,7 @@ export async function startServer(cfg: Config, logger: Logger): Promise<RunningS
     wss.close();
     await deps.history.stop();
     deps.pruner.stop();
+    deps.events.close();
     await new Promise<void>((resolve) => {
       const force = setTimeout(() => server.closeAllConnections(), cfg.shutdownGraceMs);
       server.close(() => {

@@ -12,6 +12,7 @@ import { benchFiles, printThroughput } from "./filesBench.js";
 import { benchSleepWorker, printTickCosts } from "./sleepBench.js";
 import { printTable, summarize, timed, type Row } from "./stats.js";
 import { benchTerminal, printTerminal } from "./terminalBench.js";
+import { benchWeb } from "./webBench.js";
 
 const execFileP = promisify(execFile);
 const BENCH_LABEL = "clawdspace.bench";
@@ -27,11 +28,12 @@ const docker = new Docker(cfg.docker);
 const runtime = new DockerSpaceRuntime(cfg.docker, [`${BENCH_LABEL}=${runId}`]);
 const key = randomBytes(16).toString("hex");
 const deps = composeDeps(cfg, runtime, pino({ level: "silent" }), key, openDb(":memory:"));
-const app = createApp(deps);
+// The built dashboard too, for the web benchmark (absent build: the API alone).
+const app = createApp({ ...deps, webDir: cfg.webDir });
 const server = createServer(app);
 attachTerminal(server, deps);
-/** BENCH_ONLY=terminal (or create,exec,list,cli,sleep,gvisor,files,audit) runs a part of the suite. */
-const only = new Set((process.env.BENCH_ONLY ?? "create,exec,list,cli,terminal,sleep,gvisor,files,audit").split(",").map((s) => s.trim()));
+/** BENCH_ONLY=terminal (or create,exec,list,cli,sleep,gvisor,files,audit,web) runs a part of the suite. */
+const only = new Set((process.env.BENCH_ONLY ?? "create,exec,list,cli,terminal,sleep,gvisor,files,audit,web").split(",").map((s) => s.trim()));
 await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
 const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 const headers = { authorization: `Bearer ${key}`, "content-type": "application/json" };
@@ -248,6 +250,16 @@ try {
     const space = `b${runId}-files`;
     await api("POST", "/api/spaces", { name: space, memory: "256m" });
     printThroughput(await benchFiles(base, key, space, Number(process.env.BENCH_FILE_ITERATIONS ?? 5)));
+  }
+  if (only.has("web")) {
+    const count = Number(process.env.BENCH_WEB_SPACES ?? 50);
+    for (let i = 0; i < count; i += 8) {
+      await Promise.all(Array.from({ length: Math.min(8, count - i) }, async (_, k) => (await docker.createContainer(rawSpec(`b${runId}-w${i + k}`))).start()));
+    }
+    const web = await benchWeb(base, key, count, iterations);
+    if (typeof web === "string") console.log(`\n## web\n${web}`);
+    else printTable("web", web);
+    await cleanup();
   }
   if (only.has("audit")) {
     const events = Number(process.env.BENCH_AUDIT_EVENTS ?? 1_000_000);

@@ -110,6 +110,7 @@ export const ROUTES: RouteDoc[] = [
   { method: "delete", path: "/api/templates/:name", summary: "Delete a stored template (a built-in's override reverts)", response: MessageSchema },
   { method: "get", path: "/api/audit", summary: "Audit events: the newest limit matching, oldest first", query: AuditQuerySchema, response: AuditListSchema },
   { method: "get", path: "/api/audit/export", summary: "Audit events as JSON lines, oldest first", query: AuditExportQuerySchema, rawResponse: "application/x-ndjson" },
+  { method: "get", path: "/api/events", summary: "Server-sent events of space state changes (event: space, data: {space, state, cause, at})", rawResponse: "text/event-stream" },
   { method: "get", path: "/api/openapi.json", summary: "This document", rawResponse: "application/json" },
   { method: "get", path: "/metrics", summary: "Prometheus metrics", rawResponse: "text/plain" },
 ];

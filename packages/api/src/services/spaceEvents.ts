@@ -42,6 +42,16 @@ export class SpaceEvents {
     return () => this.emitter.off("change", safe);
   }
 
+  /** Tells long-lived listeners (event streams) the server is shutting down, so they end now. */
+  close(): void {
+    this.emitter.emit("close");
+  }
+
+  onClose(listener: () => void): () => void {
+    this.emitter.once("close", listener);
+    return () => this.emitter.off("close", listener);
+  }
+
   listenerCount(): number {
     return this.emitter.listenerCount("change");
   }

@@ -1,0 +1,94 @@
+import { mkdtempSync, writeFileSync, mkdirSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import request from "supertest";
+import { describe, expect, it } from "vitest";
+import { createApp } from "../../src/app.js";
+import { KEY, makeApp } from "./helpers.js";
+
+describe("GET /api/events", () => {
+  it("needs the key", async () => {
+    const t = makeApp();
+    const res = await request(t.app).get("/api/events");
+    expect(res.status).toBe(401);
+  });
+
+  it("streams a space event for each state change, and stops listening when the client goes", async () => {
+    const t = makeApp();
+    const server = createServer(createApp({ ...t.deps, eventsKeepAliveMs: 50 }));
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const ac = new AbortController();
+    try {
+      const before = t.deps.events.listenerCount();
+      const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/events`, {
+        headers: { Authorization: `Bearer ${KEY}` },
+        signal: ac.signal,
+      });
+      expect(res.status).toBe(200);
+      expect(res.headers.get("content-type")).toMatch(/^text\/event-stream/);
+      const reader = res.body!.getReader();
+      const dec = new TextDecoder();
+      let text = "";
+      const created = t.api.post("/api/spaces", { name: "ev1" }).then((r) => r); // supertest sends on then()
+      while (!text.includes('"state":"running"') || !text.includes(": keep-alive")) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += dec.decode(value);
+      }
+      expect((await created).status).toBe(201);
+      expect(text).toMatch(/event: space\ndata: \{"space":"ev1","state":"running","cause":"create"/);
+      expect(text).toContain(": keep-alive");
+      expect(t.deps.events.listenerCount()).toBeGreaterThan(before);
+      ac.abort();
+      await expect.poll(() => t.deps.events.listenerCount()).toBe(before);
+
+      // A shutdown ends open streams rather than waiting for them.
+      const res2 = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/events`, { headers: { Authorization: `Bearer ${KEY}` } });
+      const r2 = res2.body!.getReader();
+      await r2.read();
+      t.deps.events.close();
+      let ended = false;
+      while (!ended) ended = (await r2.read()).done;
+      expect(ended).toBe(true);
+      await expect.poll(() => t.deps.events.listenerCount()).toBe(before);
+    } finally {
+      ac.abort();
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+});
+
+describe("the dashboard at /", () => {
+  const dir = mkdtempSync(join(tmpdir(), "cs-web-"));
+  mkdirSync(join(dir, "assets"));
+  writeFileSync(join(dir, "index.html"), "<!doctype html><title>dash</title>");
+  writeFileSync(join(dir, "assets", "app-abc.js"), "console.log(1)");
+
+  it("serves index.html for app paths, assets with long caching, and leaves /api and /metrics alone", async () => {
+    const t = makeApp();
+    const app = createApp({ ...t.deps, webDir: dir });
+    const home = await request(app).get("/").set("Accept", "text/html");
+    expect(home.status).toBe(200);
+    expect(home.text).toContain("<title>dash</title>");
+    const deep = await request(app).get("/spaces/x/files").set("Accept", "text/html");
+    expect(deep.text).toContain("<title>dash</title>");
+    const asset = await request(app).get("/assets/app-abc.js");
+    expect(asset.headers["cache-control"]).toContain("immutable");
+    const api = await request(app).get("/api/nope").set("Accept", "text/html").set("Authorization", `Bearer ${KEY}`);
+    expect(api.status).toBe(404);
+    expect(api.body.code).toBe("NOT_FOUND");
+    const metrics = await request(app).get("/metrics").set("Accept", "text/html");
+    expect(metrics.status).toBe(401);
+  });
+
+  it("serves nothing when the folder has no build, so the API works alone", async () => {
+    const t = makeApp();
+    const app = createApp({ ...t.deps, webDir: join(dir, "missing") });
+    const res = await request(app).get("/").set("Accept", "text/html");
+    expect(res.status).toBe(404);
+    expect(res.body.code).toBe("NOT_FOUND");
+  });
+});

@@ -1,0 +1,104 @@
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState, type FormEvent, type ReactElement } from "react";
+import { ApiError } from "../../api/client";
+import { spaceActions, templatesQuery, type CreateSpaceInput } from "../../api/queries/spaces";
+
+const FIELDS = ["name", "template", "memory", "cpus", "image", "env"] as const;
+type Field = (typeof FIELDS)[number];
+
+/** Puts each server validation issue under the field it names; the rest above the form. */
+export function fieldErrors(err: unknown): { byField: Partial<Record<Field, string>>; general: string | null } {
+  if (!(err instanceof ApiError)) return { byField: {}, general: err ? String((err as Error).message ?? err) : null };
+  const byField: Partial<Record<Field, string>> = {};
+  const rest: string[] = [];
+  for (const i of err.issues) {
+    const f = FIELDS.find((x) => i.path === x || i.path.startsWith(`${x}.`));
+    if (f && !byField[f]) byField[f] = i.message;
+    else rest.push(i.message);
+  }
+  if (!err.issues.length) {
+    if (err.code === "SPACE_EXISTS") byField.name = err.message;
+    else if (err.code === "IMAGE_NOT_FOUND") byField.image = err.message;
+    else rest.push(err.message);
+  }
+  return { byField, general: rest.length ? rest.join("; ") : null };
+}
+
+export function CreateSpaceForm({ onDone }: { onDone: (name: string) => void }) {
+  const qc = useQueryClient();
+  const templates = useQuery(templatesQuery());
+  const [v, setV] = useState({ name: "", template: "", memory: "", cpus: "", image: "", env: "" });
+  const create = useMutation({
+    mutationFn: (body: CreateSpaceInput) => spaceActions.create(body),
+    onSuccess: (r) => {
+      void qc.invalidateQueries({ queryKey: ["spaces"] });
+      onDone(r.space.name);
+    },
+  });
+  const errs = fieldErrors(create.error);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const body: CreateSpaceInput = { name: v.name.trim() };
+    if (v.template) body.template = v.template;
+    if (v.memory.trim()) body.memory = v.memory.trim();
+    if (v.cpus.trim()) body.cpus = v.cpus.trim();
+    if (v.image.trim()) body.image = v.image.trim();
+    const env = v.env.split("\n").map((l) => l.trim()).filter(Boolean);
+    if (env.length) body.env = env;
+    create.mutate(body);
+  };
+  const field = (f: Field, label: string, input: ReactElement, hint?: string) => (
+    <div className="field">
+      <label htmlFor={`new-${f}`}>{label}</label>
+      {input}
+      {errs.byField[f] ? (
+        <span className="field-error" id={`new-${f}-err`} role="alert">
+          {errs.byField[f]}
+        </span>
+      ) : hint ? (
+        <span className="muted small">{hint}</span>
+      ) : null}
+    </div>
+  );
+  const text = (f: Exclude<Field, "template" | "env">, placeholder: string) => (
+    <input id={`new-${f}`} value={v[f]} placeholder={placeholder} onChange={(e) => setV({ ...v, [f]: e.target.value })} aria-invalid={!!errs.byField[f]} aria-describedby={errs.byField[f] ? `new-${f}-err` : undefined} />
+  );
+  return (
+    <form className="card create" onSubmit={submit} aria-label="Create a space">
+      <h2>New space</h2>
+      {errs.general && (
+        <p className="error" role="alert">
+          {errs.general}
+        </p>
+      )}
+      <div className="grid">
+        {field("name", "Name", text("name", "my-space"), "letters, digits, - and _")}
+        {field(
+          "template",
+          "Template",
+          <select id="new-template" value={v.template} onChange={(e) => setV({ ...v, template: e.target.value })}>
+            <option value="">default</option>
+            {(templates.data ?? []).filter((t) => t.name !== "default").map((t) => (
+              <option key={t.name} value={t.name}>
+                {t.name}
+              </option>
+            ))}
+          </select>,
+        )}
+        {field("memory", "Memory", text("memory", "2g"))}
+        {field("cpus", "CPUs", text("cpus", "1"))}
+        {field("image", "Image", text("image", "clawdspace:latest"))}
+        {field(
+          "env",
+          "Environment",
+          <textarea id="new-env" rows={2} value={v.env} placeholder="NAME=value, one a line" onChange={(e) => setV({ ...v, env: e.target.value })} aria-invalid={!!errs.byField.env} />,
+        )}
+      </div>
+      <div className="row">
+        <button type="submit" className="primary" disabled={create.isPending || !v.name.trim()}>
+          {create.isPending ? "Creating…" : "Create"}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,71 @@
+import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
+import { spacesQuery } from "../../api/queries/spaces";
+import { memory, relative, sleepText } from "../../components/format";
+import { Empty, ErrorBox, Loading, StateBadge } from "../../components/States";
+import { Link, navigate } from "../../router";
+import { CreateSpaceForm } from "./CreateSpaceForm";
+import { SpaceActions } from "./SpaceActions";
+
+export function SpacesPage() {
+  const spaces = useQuery(spacesQuery());
+  const [creating, setCreating] = useState(false);
+  return (
+    <section>
+      <div className="page-head">
+        <h1>Spaces</h1>
+        <button type="button" className="primary" onClick={() => setCreating((c) => !c)} aria-expanded={creating}>
+          {creating ? "Close" : "New space"}
+        </button>
+      </div>
+      {creating && (
+        <CreateSpaceForm
+          onDone={(name) => {
+            setCreating(false);
+            navigate(`/spaces/${encodeURIComponent(name)}`);
+          }}
+        />
+      )}
+      {spaces.isPending ? (
+        <Loading what="spaces" />
+      ) : spaces.isError ? (
+        <ErrorBox error={spaces.error} retry={() => void spaces.refetch()} />
+      ) : spaces.data.length === 0 ? (
+        <Empty>No spaces yet. Create one with “New space”.</Empty>
+      ) : (
+        <ul className="space-list" aria-label="Spaces">
+          {spaces.data.map((s) => (
+            <li key={s.name} className="card space-row" data-space={s.name} data-state={s.state}>
+              <div className="space-main">
+                <Link href={`/spaces/${encodeURIComponent(s.name)}`} className="space-name">
+                  {s.name}
+                </Link>
+                <StateBadge state={s.state} />
+              </div>
+              <dl className="facts">
+                <div>
+                  <dt>Resources</dt>
+                  <dd>
+                    {memory(s.memory)} · {s.cpus} CPU
+                  </dd>
+                </div>
+                <div>
+                  <dt>Last activity</dt>
+                  <dd>
+                    {relative(s.activity?.lastAt)}
+                    {s.activity?.lastSource ? ` · ${s.activity.lastSource}` : ""}
+                  </dd>
+                </div>
+                <div>
+                  <dt>Sleep</dt>
+                  <dd>{sleepText(s)}</dd>
+                </div>
+              </dl>
+              <SpaceActions space={s} />
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
