@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { browserAvailable, engineAvailable, launchBrowser, SHOTS, spaceName, startServer, type ServerProcess } from "./support.js";
+import { browserAvailable, engineAvailable, launchBrowser, SHOTS, spaceName, startServer, type DashboardServer } from "./support.js";
 
 const VIEWPORTS = [
   { label: "desktop", width: 1280, height: 860 },
@@ -13,7 +13,7 @@ const VIEWPORTS = [
 const termText = (page: Page) => page.locator(".xterm-rows").innerText();
 
 describe.skipIf(!engineAvailable || !browserAvailable)("the dashboard in a real browser, on the real engine", () => {
-  let server: ServerProcess;
+  let server: DashboardServer;
   let browser: Browser;
 
   beforeAll(async () => {
