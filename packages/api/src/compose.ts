@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import type { AppDeps } from "./app.js";
 import type { Config } from "./config.js";
 import { keyAuthenticator, openAuthenticator } from "./http/auth.js";
-import type { SpaceRuntime } from "./runtime/types.js";
+import type { Engine } from "./engine/engine.js";
 import { ActivityTracker, type Clock } from "./services/activity.js";
 import { ExecService } from "./services/execService.js";
 import { HostFacts } from "./services/hostFacts.js";
@@ -21,7 +21,7 @@ import { extraCaMount } from "./services/extraCa.js";
 import { TemplateService } from "./services/templates/templateService.js";
 import { TemplateRepo } from "./store/templateRepo.js";
 import { NetworkPolicy } from "./services/network/networkPolicy.js";
-import { instrumentRuntime } from "./metrics/instrumentedRuntime.js";
+import { instrumentEngine } from "./metrics/instrumentedEngine.js";
 import { Metrics } from "./metrics/metrics.js";
 import { FileService } from "./services/files/fileService.js";
 import { ObservabilityService } from "./services/observability.js";
@@ -70,10 +70,10 @@ export interface Composed extends AppDeps {
   history: HistoryReader;
 }
 
-/** The one composition point: wires services around a runtime (Docker in production, the fake in tests) and a store. */
+/** The one composition point: wires services around an engine (Docker in production, the in-memory world in tests) and a store. */
 export function composeDeps(
   cfg: ComposeConfig,
-  runtime: SpaceRuntime,
+  engine: Engine,
   logger: Logger,
   apiKey: string | undefined,
   db: Db,
@@ -81,30 +81,30 @@ export function composeDeps(
   metrics: Metrics = new Metrics(),
 ): Composed {
   if (!cfg.authDisabled && !apiKey) throw new Error("an API key is required unless auth is disabled");
-  // Every engine call is timed at this one seam; the runtime itself knows nothing of metrics.
-  runtime = instrumentRuntime(runtime, metrics);
+  // Every engine call is timed at this one seam; the adapters themselves know nothing of metrics.
+  engine = instrumentEngine(engine, metrics);
   const state = new SpaceStateStore(new SpaceStateRepo(db), clock);
   const activity = new ActivityTracker(state, clock);
   const audit = new AuditLog(db, clock);
   audit.subscribe((e) => metrics.onAudit(e));
   // A window far longer than a tick would average a burst away; but it must outlast a busy tick
   // (many spaces checked 8 at a time, each with a veto probe), or the spaces checked last never get a verdict.
-  const cpu = new CpuMonitor(runtime, clock, cfg.sleep.cpuThresholdPct, Math.max(10 * cfg.sleep.checkMs, 60_000));
+  const cpu = new CpuMonitor(engine.containers, clock, cfg.sleep.cpuThresholdPct, Math.max(10 * cfg.sleep.checkMs, 60_000));
   const node = cfg.node ?? os.hostname();
   const policy = {
     idleTimeoutMs: cfg.sleep.idleTimeoutMs,
     hibernateAfterMs: cfg.sleep.hibernateAfterMs,
     checkValidMs: Math.max(3 * cfg.sleep.checkMs, 3000),
   };
-  const host = new HostFacts(runtime);
+  const host = new HostFacts(engine.system);
   const templates = new TemplateService(new TemplateRepo(db), host, audit, clock);
   // Enforced unless switched off; without it internet and lan spaces share the engine's default bridge.
   const network = cfg.network?.policy
-    ? new NetworkPolicy(runtime, { ...cfg.network, baseImage: cfg.baseImage, labels: cfg.extraLabels }, logger)
+    ? new NetworkPolicy(engine, { ...cfg.network, baseImage: cfg.baseImage, labels: cfg.extraLabels }, logger)
     : undefined;
   const events = new SpaceEvents();
   const spaces = new SpaceService(
-    { runtime, activity, state, host, audit, cpu, log: logger, templates, setup: new SpaceSetup(runtime), network, events },
+    { engine, activity, state, host, audit, cpu, log: logger, templates, setup: new SpaceSetup(engine.exec), network, events },
     {
       image: cfg.image,
       defaultMemory: cfg.defaultMemory,
@@ -126,13 +126,13 @@ export function composeDeps(
     },
     ["state"],
   );
-  const worker = new SleepWorker(runtime, spaces, state, activity, cpu, audit, { checkMs: cfg.sleep.checkMs, opTimeoutMs: cfg.sleep.opTimeoutMs }, logger);
+  const worker = new SleepWorker(engine, spaces, state, activity, cpu, audit, { checkMs: cfg.sleep.checkMs, opTimeoutMs: cfg.sleep.opTimeoutMs }, logger);
   const term = cfg.terminal ?? DEFAULT_TERMINAL;
-  const history = new HistoryReader(runtime, audit, new HistoryCursorRepo(db), events, logger, { pollMs: term.historyPollMs, maxReadBytes: 256 * 1024 }, clock);
-  const terminals = new TerminalService(runtime, spaces, activity, audit, history, events, logger, term, clock);
+  const history = new HistoryReader(engine.exec, audit, new HistoryCursorRepo(db), events, logger, { pollMs: term.historyPollMs, maxReadBytes: 256 * 1024 }, clock);
+  const terminals = new TerminalService(engine.exec, spaces, activity, audit, history, events, logger, term, clock);
   metrics.gauge("clawdspace_terminal_sessions", "Live terminal sessions on this server", () => terminals.counts().sessions);
   metrics.gauge("clawdspace_terminal_viewers", "Sockets attached to terminal sessions", () => terminals.counts().viewers);
-  const observability = new ObservabilityService(runtime, cpu, logger, { duCacheMs: cfg.observe.duCacheMs, topProcesses: 20 }, clock);
+  const observability = new ObservabilityService(engine, cpu, logger, { duCacheMs: cfg.observe.duCacheMs, topProcesses: 20 }, clock);
   events.on((e) => {
     if (e.state === "destroyed") observability.forget(e.space);
   });
@@ -140,12 +140,12 @@ export function composeDeps(
     logger,
     auth: cfg.authDisabled ? openAuthenticator : keyAuthenticator([{ name: "default", key: apiKey! }]),
     spaces,
-    execs: new ExecService(runtime, spaces, activity, logger, audit),
-    files: new FileService(runtime, spaces, activity, audit, { maxUploadBytes: cfg.files.maxUploadBytes, maxJsonReadBytes: cfg.bodyLimitBytes }),
+    execs: new ExecService(engine.exec, spaces, activity, logger, audit),
+    files: new FileService(engine.files, spaces, activity, audit, { maxUploadBytes: cfg.files.maxUploadBytes, maxJsonReadBytes: cfg.bodyLimitBytes }),
     observability,
     metrics,
     pruner: new AuditPruner(audit, cfg.audit, logger),
-    system: new SystemService(runtime, cfg.dataDir, host, node),
+    system: new SystemService(engine.system, cfg.dataDir, host, node),
     templates,
     network,
     audit,

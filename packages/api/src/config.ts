@@ -3,7 +3,7 @@ import { isAbsolute, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseMemory } from "@clawdspace/shared";
 import { z } from "zod";
-import type { DockerConnection } from "./runtime/docker/dockerRuntime.js";
+import type { EngineEndpoint } from "./engine/engine.js";
 
 const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|localhost)$/i;
 
@@ -39,7 +39,7 @@ function defaultDataDir(env: NodeJS.ProcessEnv): string {
 }
 
 /** Parses DOCKER_HOST the way the docker CLI does (unix:// or tcp://); unset means the default socket. */
-function parseDockerHost(v: string | undefined, ctx: z.RefinementCtx): DockerConnection {
+function parseDockerHost(v: string | undefined, ctx: z.RefinementCtx): EngineEndpoint {
   if (!v || v.trim() === "") return { socketPath: "/var/run/docker.sock" };
   if (v.startsWith("unix://")) return { socketPath: v.slice("unix://".length) };
   const m = /^(tcp|http|https):\/\/([^:/]+|\[[^\]]+\]):(\d{1,5})\/?$/.exec(v);

@@ -4,7 +4,7 @@ import { createApp } from "./app.js";
 import { resolveApiKey } from "./apiKey.js";
 import { composeDeps } from "./compose.js";
 import type { Config } from "./config.js";
-import { DockerSpaceRuntime } from "./runtime/docker/dockerRuntime.js";
+import { createDockerEngine } from "./engine/docker/createDockerEngine.js";
 import { ensureHelperImage, ensureSpaceImage } from "./services/imageBuilder.js";
 import { openDb } from "./store/db.js";
 import { attachTerminal } from "./http/terminalUpgrade.js";
@@ -23,25 +23,25 @@ function displayHost(host: string): string {
 /** Starts the API on a real engine: key, engine check, image, listen. */
 export async function startServer(cfg: Config, logger: Logger): Promise<RunningServer> {
   const key = cfg.authDisabled ? undefined : await resolveApiKey(cfg.apiKey, cfg.dataDir);
-  const runtime = new DockerSpaceRuntime(cfg.docker);
+  const engine = createDockerEngine(cfg.docker);
 
   let engineUp = true;
   try {
-    await runtime.ping();
+    await engine.system.ping();
   } catch {
     engineUp = false;
     logger.error({ docker: cfg.docker }, "Docker engine is not reachable: space routes answer 503 until it is (check DOCKER_HOST and the socket's permissions)");
   }
   if (engineUp && cfg.buildImageOnStart) {
     try {
-      await ensureSpaceImage(runtime, { image: cfg.image, baseImage: cfg.baseImage, extraCa: cfg.extraCa }, logger);
+      await ensureSpaceImage(engine.images, { image: cfg.image, baseImage: cfg.baseImage, extraCa: cfg.extraCa }, logger);
     } catch (err) {
       logger.error({ err }, `could not build ${cfg.image}; creating spaces with it will fail until it exists (npm run image)`);
     }
   }
 
   const db = openDb(cfg.dataDir);
-  const deps = composeDeps(cfg, runtime, logger, key?.key, db);
+  const deps = composeDeps(cfg, engine, logger, key?.key, db);
   const app = createApp({ ...deps, webDir: cfg.webDir });
   const server = createServer(app);
   server.requestTimeout = 0; // long execs and streams are legitimate
@@ -62,7 +62,7 @@ export async function startServer(cfg: Config, logger: Logger): Promise<RunningS
   logger.info({ url }, `Clawdspace API listening on ${url}`);
   if (engineUp && deps.network && cfg.buildImageOnStart) {
     // Built now rather than on the first create that needs a network (a minute of apt on a fresh host).
-    await ensureHelperImage(runtime, { image: cfg.network.helperImage, baseImage: cfg.baseImage }, logger).catch((err) =>
+    await ensureHelperImage(engine.images, { image: cfg.network.helperImage, baseImage: cfg.baseImage }, logger).catch((err) =>
       logger.error({ err }, `could not build ${cfg.network.helperImage}; creates with network internet or lan will fail until it exists`),
     );
   }

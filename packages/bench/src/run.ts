@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { promisify } from "node:util";
-import { DockerSpaceRuntime, attachTerminal, composeDeps, createApp, loadConfig, openDb } from "@clawdspace/api";
+import { CallCounter, attachTerminal, composeDeps, createDockerEngine, createApp, loadConfig, openDb } from "@clawdspace/api";
 import Docker from "dockerode";
 import { pino } from "pino";
 import { benchAudit, printAudit } from "./auditBench.js";
@@ -25,9 +25,10 @@ const listSizes = (process.env.BENCH_LIST_SIZES ?? "1,50,200").split(",").map(Nu
 const cfg = loadConfig({ ...process.env, CLAWDSPACE_DATA_DIR: "/tmp/clawdspace-bench", DEFAULT_MEMORY: "256m", CLAWDSPACE_NETWORK_PREFIX: `b${runId}` });
 cfg.extraLabels = { ...cfg.extraLabels, [BENCH_LABEL]: runId };
 const docker = new Docker(cfg.docker);
-const runtime = new DockerSpaceRuntime(cfg.docker, [`${BENCH_LABEL}=${runId}`]);
+const calls = new CallCounter();
+const engine = createDockerEngine(cfg.docker, { scope: [`${BENCH_LABEL}=${runId}`], onCall: calls.record });
 const key = randomBytes(16).toString("hex");
-const deps = composeDeps(cfg, runtime, pino({ level: "silent" }), key, openDb(":memory:"));
+const deps = composeDeps(cfg, engine, pino({ level: "silent" }), key, openDb(":memory:"));
 // The built dashboard too, for the web benchmark (absent build: the API alone).
 const app = createApp({ ...deps, webDir: cfg.webDir });
 const server = createServer(app);
@@ -175,12 +176,12 @@ async function benchList(): Promise<Row[]> {
     }
     const ours: number[] = [];
     const raw: number[] = [];
-    const callsBefore = runtime.callCounts();
+    const callsBefore = calls.counts();
     for (let i = 0; i < 20; i++) {
       ours.push(await timed(() => api("GET", "/api/spaces")));
       raw.push(await timed(() => docker.listContainers({ all: true, filters: { label: ["clawdspace.kind=space", `${BENCH_LABEL}=${runId}`] } })));
     }
-    const callsAfter = runtime.callCounts();
+    const callsAfter = calls.counts();
     const engineCalls = Object.keys(callsAfter).reduce((n, k) => n + (callsAfter[k]! - (callsBefore[k] ?? 0)), 0) / 20;
     rows.push({
       case: `list, ${size} spaces`,
@@ -214,15 +215,15 @@ async function benchGvisor(): Promise<Row[]> {
 }
 
 try {
-  await runtime.ping();
-  if (!(await runtime.imageExists(cfg.image))) throw new Error(`image ${cfg.image} is missing: run npm run image first`);
-  console.log(`Clawdspace benchmark (run ${runId}); engine ${(await runtime.engineInfo()).version}; image ${cfg.image}`);
+  await engine.system.ping();
+  if (!(await engine.images.exists(cfg.image))) throw new Error(`image ${cfg.image} is missing: run npm run image first`);
+  console.log(`Clawdspace benchmark (run ${runId}); engine ${(await engine.system.info()).version}; image ${cfg.image}`);
   if (only.has("create")) printTable("create", await benchCreate());
   if (only.has("exec")) printTable("exec", await benchExec());
   if (only.has("list")) printTable("list", await benchList());
   if (only.has("cli")) printTable("cli", await benchCliSection());
   if (only.has("gvisor")) {
-    if ((await runtime.engineInfo()).runtimes.includes("runsc")) printTable("gvisor", await benchGvisor());
+    if ((await engine.system.info()).runtimes.includes("runsc")) printTable("gvisor", await benchGvisor());
     else console.log("\n## gvisor\nskipped: the engine has no runsc runtime (see docs/TEMPLATES.md)");
   }
   if (only.has("terminal")) {
@@ -243,7 +244,7 @@ try {
     for (let i = 0; i < names.length; i += 8) {
       await Promise.all(names.slice(i, i + 8).map(async (n) => (await docker.createContainer(rawSpec(n))).start()));
     }
-    printTickCosts(await benchSleepWorker(cfg, runtime, docker, names));
+    printTickCosts(await benchSleepWorker(cfg, engine, calls, docker, names));
     await cleanup();
   }
   if (only.has("files")) {

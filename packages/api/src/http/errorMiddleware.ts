@@ -9,7 +9,7 @@ import {
   RuntimeError,
   RuntimeUnavailableError,
   SpaceNotFoundError,
-} from "../runtime/errors.js";
+} from "../engine/errors.js";
 import { HttpError } from "./httpError.js";
 
 /** A 400 VALIDATION_FAILED that, as the contract asks of every validation failure, carries details.issues. */

@@ -5,7 +5,7 @@ import { toHttpError } from "../http/errorMiddleware.js";
 import { jsonBody } from "../http/jsonBody.js";
 import { spaceName } from "../http/params.js";
 import { parse } from "../http/validate.js";
-import type { OutputStream } from "../runtime/types.js";
+import type { OutputStream } from "../engine/ports/exec.js";
 import type { ExecService } from "../services/execService.js";
 import { OutputCollector } from "../util/outputCollector.js";
 import { WAKE_HEADER, markWake } from "./spaces.js";

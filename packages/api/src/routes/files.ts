@@ -14,7 +14,7 @@ import { HttpError } from "../http/httpError.js";
 import { jsonBody } from "../http/jsonBody.js";
 import { spaceName } from "../http/params.js";
 import { parse } from "../http/validate.js";
-import type { ByteSink } from "../runtime/types.js";
+import type { ByteSink } from "../engine/ports/files.js";
 import type { FileService } from "../services/files/fileService.js";
 import { actorOf } from "./actor.js";
 import { clientGone, writeWithBackpressure } from "./streaming.js";

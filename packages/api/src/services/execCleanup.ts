@@ -1,4 +1,4 @@
-import type { SpaceRuntime } from "../runtime/types.js";
+import type { ExecPort } from "../engine/ports/exec.js";
 
 /** Every exec carries this variable; its processes (and their children) inherit it, which is how we find them again. */
 export const EXEC_ID_ENV = "CLAWDSPACE_EXEC_ID";
@@ -19,8 +19,8 @@ exit 0
 `;
 
 /** Kills what an abandoned exec left running (the client went away, or our deadline passed). */
-export async function killExec(runtime: SpaceRuntime, space: string, execId: string): Promise<void> {
-  await runtime.exec(space, { argv: ["sh", "-c", KILL_SCRIPT], env: { TARGET: execId }, cwd: "/" }, () => undefined);
+export async function killExec(exec: ExecPort, space: string, execId: string): Promise<void> {
+  await exec.run(space, { argv: ["sh", "-c", KILL_SCRIPT], env: { TARGET: execId }, cwd: "/" }, () => undefined);
 }
 
 export const OCI_FAILURE = "OCI runtime exec failed";

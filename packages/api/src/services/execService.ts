@@ -2,8 +2,8 @@ import { randomUUID } from "node:crypto";
 import type { ExecInput, WakeTier } from "@clawdspace/shared";
 import type { Logger } from "pino";
 import { HttpError } from "../http/httpError.js";
-import { WORKSPACE } from "../runtime/naming.js";
-import type { ExecSpec, OutputSink, SpaceRuntime } from "../runtime/types.js";
+import { WORKSPACE } from "../engine/naming.js";
+import type { ExecPort, ExecSpec, OutputSink } from "../engine/ports/exec.js";
 import type { ActivityTracker } from "./activity.js";
 import { EXEC_ID_ENV, OCI_FAILURE, classifyStartFailure, killExec } from "./execCleanup.js";
 import type { AuditLog } from "../store/auditLog.js";
@@ -38,7 +38,7 @@ export function buildExecSpec(input: ExecInput, execId: string = randomUUID()): 
 
 export class ExecService {
   constructor(
-    private readonly runtime: SpaceRuntime,
+    private readonly exec: ExecPort,
     private readonly spaces: SpaceService,
     private readonly activity: ActivityTracker,
     private readonly log: Logger,
@@ -110,14 +110,14 @@ export class ExecService {
     try {
       let exitCode: number;
       try {
-        ({ exitCode } = await this.runtime.exec(name, spec, sink, controller.signal));
+        ({ exitCode } = await this.exec.run(name, spec, sink, controller.signal));
       } catch (e) {
         if (backstopFired) {
           exitCode = TIMEOUT_EXIT_CODE;
         } else {
           wake = await this.spaces.wakeAfterConflict(name, e, "exec");
           onWake?.(wake);
-          ({ exitCode } = await this.runtime.exec(name, spec, sink, controller.signal));
+          ({ exitCode } = await this.exec.run(name, spec, sink, controller.signal));
         }
       }
       const durationMs = Date.now() - startedAt;
@@ -157,7 +157,7 @@ export class ExecService {
 
   /** Best effort: the exec's processes are found by their id and killed, in the background. */
   private cleanup(name: string, execId: string): void {
-    killExec(this.runtime, name, execId).then(
+    killExec(this.exec, name, execId).then(
       () => this.log.info({ space: name, execId }, "killed the processes of an abandoned exec"),
       (err) => this.log.warn({ err, space: name, execId }, "could not kill an abandoned exec"),
     );

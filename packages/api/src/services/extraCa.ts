@@ -1,5 +1,5 @@
 import { statSync } from "node:fs";
-import type { BindMount } from "../runtime/types.js";
+import type { BindMount } from "../engine/ports/containers.js";
 
 /** A folder update-ca-certificates reads (subfolders of /usr/local/share/ca-certificates count). */
 export const EXTRA_CA_DIR = "/usr/local/share/ca-certificates/clawdspace-operator";

@@ -1,4 +1,5 @@
-import type { EngineInfo, SpaceRuntime } from "../runtime/types.js";
+import type { EngineInfo } from "../engine/ports/system.js";
+import type { SystemPort } from "../engine/ports/system.js";
 
 /** The engine runtime that marks a GPU node (the NVIDIA Container Toolkit registers it). */
 export const GPU_RUNTIME = "nvidia";
@@ -7,11 +8,11 @@ export const GPU_RUNTIME = "nvidia";
 export class HostFacts {
   private cached: Promise<EngineInfo> | null = null;
 
-  constructor(private readonly runtime: SpaceRuntime) {}
+  constructor(private readonly system: SystemPort) {}
 
   get(): Promise<EngineInfo> {
     if (!this.cached) {
-      this.cached = this.runtime.engineInfo();
+      this.cached = this.system.info();
       this.cached.catch(() => {
         this.cached = null;
       });

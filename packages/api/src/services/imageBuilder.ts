@@ -4,7 +4,7 @@ import { readFile, readdir, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Logger } from "pino";
-import type { BuildContextFile, SpaceRuntime } from "../runtime/types.js";
+import type { BuildContextFile, ImagesPort } from "../engine/ports/images.js";
 import { VERSION } from "../version.js";
 
 export const OFFICIAL_BASE = "debian:bookworm-slim";
@@ -24,14 +24,14 @@ export interface ImageBuildOptions {
 export const defaultDockerDir = () => fileURLToPath(new URL("../../../../docker/", import.meta.url));
 
 /** Makes sure the space image exists, building it (and, offline, its base) with progress in the log. */
-export async function ensureSpaceImage(runtime: SpaceRuntime, opts: ImageBuildOptions, log: Logger): Promise<"present" | "built"> {
-  if (!opts.force && (await runtime.imageExists(opts.image))) return "present";
+export async function ensureSpaceImage(images: ImagesPort, opts: ImageBuildOptions, log: Logger): Promise<"present" | "built"> {
+  if (!opts.force && (await images.exists(opts.image))) return "present";
   const dockerDir = opts.dockerDir ?? defaultDockerDir();
-  const base = await resolveBase(runtime, opts.baseImage, dockerDir, log);
+  const base = await resolveBase(images, opts.baseImage, dockerDir, log);
   const files = await buildContext(dockerDir, opts.extraCa, log);
   log.info({ image: opts.image, base }, "building the space image (first start takes a few minutes)");
   const started = Date.now();
-  await runtime.buildImage({
+  await images.build({
     tag: opts.image,
     files,
     buildArgs: { BASE_IMAGE: base },
@@ -47,15 +47,15 @@ export async function ensureSpaceImage(runtime: SpaceRuntime, opts: ImageBuildOp
 
 /** The firewall helper's image (iptables on our base), built on first use like the space image. */
 export async function ensureHelperImage(
-  runtime: SpaceRuntime,
+  images: ImagesPort,
   opts: { image: string; baseImage?: string; dockerDir?: string },
   log: Logger,
 ): Promise<void> {
-  if (await runtime.imageExists(opts.image)) return;
+  if (await images.exists(opts.image)) return;
   const dockerDir = opts.dockerDir ?? defaultDockerDir();
-  const base = await resolveBase(runtime, opts.baseImage, dockerDir, log);
+  const base = await resolveBase(images, opts.baseImage, dockerDir, log);
   log.info({ image: opts.image, base }, "building the network policy helper image");
-  await runtime.buildImage({
+  await images.build({
     tag: opts.image,
     files: [{ path: "Dockerfile", content: await readFile(join(dockerDir, "netpolicy", "Dockerfile")) }],
     buildArgs: { BASE_IMAGE: base },
@@ -64,16 +64,16 @@ export async function ensureHelperImage(
   });
 }
 
-async function resolveBase(runtime: SpaceRuntime, explicit: string | undefined, dockerDir: string, log: Logger): Promise<string> {
+async function resolveBase(images: ImagesPort, explicit: string | undefined, dockerDir: string, log: Logger): Promise<string> {
   if (explicit) {
-    if (!(await runtime.imageExists(explicit))) await runtime.pullImage(explicit, (l) => log.debug(l));
+    if (!(await images.exists(explicit))) await images.pull(explicit, (l) => log.debug(l));
     return explicit;
   }
-  if (await runtime.imageExists(OFFICIAL_BASE)) return OFFICIAL_BASE;
-  if (await runtime.imageExists(OFFLINE_BASE)) return OFFLINE_BASE;
+  if (await images.exists(OFFICIAL_BASE)) return OFFICIAL_BASE;
+  if (await images.exists(OFFLINE_BASE)) return OFFLINE_BASE;
   try {
     log.info({ base: OFFICIAL_BASE }, "pulling the base image");
-    await withTimeout(runtime.pullImage(OFFICIAL_BASE, (l) => log.debug(l)), 120_000);
+    await withTimeout(images.pull(OFFICIAL_BASE, (l) => log.debug(l)), 120_000);
     return OFFICIAL_BASE;
   } catch (err) {
     log.warn({ err: (err as Error).message }, `cannot pull ${OFFICIAL_BASE}; building a base offline with debootstrap`);

@@ -1,8 +1,8 @@
 import type { Logger } from "pino";
-import { ConflictError } from "../runtime/errors.js";
-import { SPACE_USER } from "../runtime/execFiles.js";
-import { WORKSPACE } from "../runtime/naming.js";
-import type { SpaceRuntime } from "../runtime/types.js";
+import { ConflictError } from "../engine/errors.js";
+import { SPACE_USER } from "../engine/files/execFiles.js";
+import { WORKSPACE } from "../engine/naming.js";
+import type { Engine } from "../engine/engine.js";
 import { maskString } from "../util/mask.js";
 import type { CpuMonitor } from "./sleep/cpuMonitor.js";
 
@@ -54,7 +54,7 @@ export class ObservabilityService {
   private readonly du = new Map<string, { bytes: number; at: number; pending?: Promise<number> }>();
 
   constructor(
-    private readonly runtime: SpaceRuntime,
+    private readonly engine: Pick<Engine, "exec" | "containers">,
     private readonly cpu: CpuMonitor,
     private readonly log: Logger,
     private readonly opts: { duCacheMs: number; topProcesses: number },
@@ -63,7 +63,7 @@ export class ObservabilityService {
 
   private async capture(name: string, argv: string[]): Promise<string> {
     const chunks: Buffer[] = [];
-    const { exitCode } = await this.runtime.exec(name, { argv, cwd: WORKSPACE, user: SPACE_USER }, (stream, c) => {
+    const { exitCode } = await this.engine.exec.run(name, { argv, cwd: WORKSPACE, user: SPACE_USER }, (stream, c) => {
       if (stream === "stdout") chunks.push(c);
     });
     const text = Buffer.concat(chunks).toString("utf8");
@@ -99,7 +99,7 @@ export class ObservabilityService {
     } catch (e) {
       if (e instanceof ConflictError && (e.reason === "paused" || e.reason === "not-running")) {
         // looking must not wake it; the last disk figure is still worth showing
-        await this.runtime.inspect(name);
+        await this.engine.containers.inspect(name);
         const hit = this.du.get(name);
         return {
           state: "asleep",

@@ -1,9 +1,12 @@
 import type { CreateSpaceInput, Space, WakeTier } from "@clawdspace/shared";
 import type { Logger } from "pino";
 import { HttpError } from "../http/httpError.js";
-import { ConflictError } from "../runtime/errors.js";
-import { LABEL, SPACE_KIND, VOLUME_KIND, volumeNameOf } from "../runtime/naming.js";
-import type { BindMount, ContainerSpec, SpaceRecord, SpaceRuntime } from "../runtime/types.js";
+import { ConflictError } from "../engine/errors.js";
+import { LABEL, SPACE_KIND, VOLUME_KIND, volumeNameOf } from "../engine/naming.js";
+import type { BindMount, ContainerSpec, ContainersPort, SpaceRecord } from "../engine/ports/containers.js";
+import type { Engine } from "../engine/engine.js";
+import type { ExecPort } from "../engine/ports/exec.js";
+import type { VolumesPort } from "../engine/ports/volumes.js";
 import { KeyedLock } from "../util/keyedLock.js";
 import type { AuditLog } from "../store/auditLog.js";
 import type { ActivityTracker } from "./activity.js";
@@ -32,7 +35,7 @@ export interface SpaceServiceOptions {
 }
 
 export interface SpaceServiceDeps {
-  runtime: SpaceRuntime;
+  engine: Pick<Engine, "containers" | "volumes" | "exec">;
   activity: ActivityTracker;
   state: SpaceStateStore;
   host: HostFacts;
@@ -62,7 +65,9 @@ export class SpaceService {
   private readonly creating = new Set<string>();
   /** Results of on-demand veto probes, so polling GET /sleep does not probe (and spend CPU in) the space each time. */
   private readonly vetoProbes = new Map<string, { veto: string | null; at: number }>();
-  private readonly runtime: SpaceRuntime;
+  private readonly containers: ContainersPort;
+  private readonly volumes: VolumesPort;
+  private readonly exec: ExecPort;
   private readonly activity: ActivityTracker;
   private readonly state: SpaceStateStore;
   private readonly host: HostFacts;
@@ -78,8 +83,9 @@ export class SpaceService {
     deps: SpaceServiceDeps,
     private readonly opts: SpaceServiceOptions,
   ) {
-    ({ runtime: this.runtime, activity: this.activity, state: this.state, host: this.host, audit: this.audit, cpu: this.cpu, log: this.log } =
+    ({ activity: this.activity, state: this.state, host: this.host, audit: this.audit, cpu: this.cpu, log: this.log } =
       deps);
+    ({ containers: this.containers, volumes: this.volumes, exec: this.exec } = deps.engine);
     this.templates = deps.templates;
     this.setup = deps.setup;
     this.network = deps.network;
@@ -111,12 +117,12 @@ export class SpaceService {
   }
 
   async list(): Promise<Space[]> {
-    const records = await this.runtime.list();
+    const records = await this.containers.list();
     return records.map((r) => this.view(r)).sort((a, b) => a.name.localeCompare(b.name));
   }
 
   async get(name: string): Promise<Space> {
-    return this.view(await this.runtime.inspect(name));
+    return this.view(await this.containers.inspect(name));
   }
 
   async create(input: CreateSpaceInput, who: Actor = {}): Promise<Space> {
@@ -148,11 +154,11 @@ export class SpaceService {
       ...settingsLabels(eff),
     };
 
-    const existing = await this.runtime.inspectVolume(volumeName);
+    const existing = await this.volumes.inspect(volumeName);
     if (existing && existing.labels[LABEL.kind] !== VOLUME_KIND) {
       throw new HttpError(409, "SPACE_EXISTS", `A volume named "${volumeName}" exists and was not made by Clawdspace`);
     }
-    const volume = existing ?? (await this.runtime.createVolume(volumeName, { ...this.opts.extraLabels, [LABEL.space]: name }));
+    const volume = existing ?? (await this.volumes.create(volumeName, { ...this.opts.extraLabels, [LABEL.space]: name }));
     const spec: ContainerSpec = {
       name,
       image,
@@ -174,18 +180,18 @@ export class SpaceService {
 
     let id: string;
     try {
-      ({ id } = await this.runtime.create(spec));
+      ({ id } = await this.containers.create(spec));
       try {
-        await this.runtime.start(name);
+        await this.containers.start(name);
         await this.afterStart(name, eff, input);
       } catch (e) {
-        await this.runtime.remove(name).catch((err) => this.log.warn({ err, space: name }, "rollback: container removal failed"));
+        await this.containers.remove(name).catch((err) => this.log.warn({ err, space: name }, "rollback: container removal failed"));
         throw e;
       }
     } catch (e) {
       // Only a volume this call made goes away; an adopted one keeps its data.
       if (!existing) {
-        await this.runtime.removeVolume(volumeName).catch((err) => this.log.warn({ err, space: name }, "rollback: volume removal failed"));
+        await this.volumes.remove(volumeName).catch((err) => this.log.warn({ err, space: name }, "rollback: volume removal failed"));
       }
       throw e;
     }
@@ -261,7 +267,7 @@ export class SpaceService {
 
   /** Root in a space is for relaxed privileges only (a template's choice, recorded as a label at create). */
   async rootUserFor(name: string): Promise<string> {
-    const record = await this.runtime.inspect(name);
+    const record = await this.containers.inspect(name);
     if (record.labels[LABEL.privileges] !== "relaxed") {
       throw new HttpError(403, "FORBIDDEN", `Space ${name} runs with strict privileges; exec as root needs a template with security.privileges: relaxed`);
     }
@@ -284,12 +290,12 @@ export class SpaceService {
 
   async remove(name: string, removeVolume: boolean, who: Actor = {}): Promise<string> {
     return this.lock.run(name, async () => {
-      const record = await this.runtime.inspect(name);
-      await this.runtime.remove(name);
+      const record = await this.containers.inspect(name);
+      await this.containers.remove(name);
       this.activity.forget(name);
       this.cpu.forget(name);
       this.audit.append({ ...who, space: name, type: "space.destroy", meta: { removeVolume } });
-      if (removeVolume && record.volume.name) await this.runtime.removeVolume(record.volume.name);
+      if (removeVolume && record.volume.name) await this.volumes.remove(record.volume.name);
       this.log.info({ space: name, removeVolume }, "space destroyed");
       this.emitState(name, "destroyed", "user");
       return removeVolume ? `Space ${name} destroyed with its volume` : `Space ${name} destroyed; volume ${record.volume.name} kept`;
@@ -299,7 +305,7 @@ export class SpaceService {
   /** Pauses a space on a person's request; pausing a paused space is a no-op. The worker will not wake it. */
   async pause(name: string, who: Actor = {}): Promise<string> {
     return this.lock.run(name, async () => {
-      const record = await this.runtime.inspect(name);
+      const record = await this.containers.inspect(name);
       if (record.state === "stopped") {
         throw new HttpError(409, "SPACE_STATE_CONFLICT", `Space ${name} is stopped; there is nothing to pause (start it first)`);
       }
@@ -311,7 +317,7 @@ export class SpaceService {
         }
         return `Space ${name} is already paused`;
       }
-      await this.runtime.pause(name);
+      await this.containers.pause(name);
       this.state.markPaused(name, "user", this.activity.now());
       this.audit.append({ ...who, space: name, type: "space.pause", meta: { reason: "user" } });
       this.log.info({ space: name, by: "user" }, "space paused");
@@ -333,9 +339,9 @@ export class SpaceService {
         return row.pausedBy === null && row.lastActivityAt <= decidedAt && running.exec === 0 && running.terminal === 0;
       };
       if (!stillIdle()) return false;
-      await this.runtime.pause(name);
+      await this.containers.pause(name);
       if (!stillIdle()) {
-        await this.runtime.unpause(name);
+        await this.containers.unpause(name);
         this.log.info({ space: name }, "idle pause raced with new activity; resumed");
         return false;
       }
@@ -351,13 +357,13 @@ export class SpaceService {
   async hibernate(name: string, meta: Record<string, unknown>): Promise<boolean> {
     return this.lock.run(name, async () => {
       const row = this.state.get(name);
-      const record = await this.runtime.inspect(name);
+      const record = await this.containers.inspect(name);
       if (record.state !== "paused" || row.pausedBy !== "idle") return false;
       // Thaw first so the processes get their SIGTERM and the grace period, as in any clean stop.
-      await this.runtime.unpause(name);
+      await this.containers.unpause(name);
       // Announced before the stop, which ends every process in the space: a terminal can say why its shell went away.
       this.emitState(name, "hibernated", "idle");
-      await this.runtime.stop(name, 10);
+      await this.containers.stop(name, 10);
       this.state.update(name, { pausedBy: null, pausedAt: null, hibernatedAt: this.activity.now() });
       this.audit.append({ space: name, actor: "worker", type: "space.hibernate", meta: { reason: "idle", ...meta } });
       this.log.info({ space: name, ...meta }, "space hibernated by the sleep worker");
@@ -377,13 +383,13 @@ export class SpaceService {
   /** Brings a space to running from either tier; undefined when it already ran. */
   async wake(name: string, cause: string, who: Actor = {}): Promise<WakeTier | undefined> {
     return this.lock.run(name, async () => {
-      const record = await this.runtime.inspect(name);
+      const record = await this.containers.inspect(name);
       if (record.state === "running") return undefined;
       const tier: WakeTier = record.state === "paused" ? "warm" : "cold";
       const row = this.state.get(name);
       const from = tier === "warm" ? (row.pausedBy === "idle" ? "sleeping" : "paused") : row.hibernatedAt ? "hibernated" : "stopped";
-      if (tier === "warm") await this.runtime.unpause(name);
-      else await this.runtime.start(name);
+      if (tier === "warm") await this.containers.unpause(name);
+      else await this.containers.start(name);
       this.state.clearSleep(name);
       this.activity.record(name, "wake");
       this.audit.append({ ...who, space: name, type: "space.wake", meta: { tier, cause, from } });
@@ -403,7 +409,7 @@ export class SpaceService {
   /** Holds a space awake for ttlMs (clamped to the configured maximum); 0 releases the lease. Wakes it if asleep. */
   async keepalive(name: string, ttlMs: number, maxMs: number, who: Actor = {}) {
     // Releasing a lease needs nothing running; only a real lease wakes the space.
-    const wake = ttlMs > 0 ? await this.wake(name, "keepalive", who) : (await this.runtime.inspect(name), undefined);
+    const wake = ttlMs > 0 ? await this.wake(name, "keepalive", who) : (await this.containers.inspect(name), undefined);
     const granted = Math.min(ttlMs, maxMs);
     const until = granted > 0 ? this.activity.now() + granted : null;
     if (until === null) this.state.update(name, { leaseUntil: null });
@@ -417,7 +423,7 @@ export class SpaceService {
    * the clock says pause, runs the same CPU and veto checks the worker would.
    */
   async explainSleep(name: string) {
-    const record = await this.runtime.inspect(name);
+    const record = await this.containers.inspect(name);
     const decision = this.sleepDecision(record);
     const blockedBy = [...decision.blockedBy] as Array<{ reason: string; until?: number; percent?: number }>;
     let wouldPauseNow = false;
@@ -430,7 +436,7 @@ export class SpaceService {
       const probed = this.vetoProbes.get(name);
       let veto = probed && fresh(probed.at) ? probed.veto : undefined;
       if (veto === undefined) {
-        veto = await checkVeto(this.runtime, name);
+        veto = await checkVeto(this.exec, name);
         this.vetoProbes.set(name, { veto, at: this.activity.now() });
         await this.cpu.rebase(name);
       }
@@ -452,6 +458,6 @@ export class SpaceService {
   }
 
   async stats(name: string) {
-    return this.runtime.stats(name);
+    return this.containers.stats(name);
   }
 }

@@ -1,5 +1,5 @@
 import { HttpError } from "../http/httpError.js";
-import type { SpaceRuntime } from "../runtime/types.js";
+import type { ExecPort } from "../engine/ports/exec.js";
 import { OutputCollector } from "../util/outputCollector.js";
 import { inWorkspace } from "./templates/effective.js";
 
@@ -22,7 +22,7 @@ export interface RepoRequest {
 
 /** Steps run in a new space after it starts; any failure fails the create (which then removes what it made). */
 export class SpaceSetup {
-  constructor(private readonly runtime: SpaceRuntime) {}
+  constructor(private readonly exec: ExecPort) {}
 
   /** Adds the mounted operator CA to the space's system store (which NODE_EXTRA_CA_CERTS, pip, git and curl read). */
   async trustExtraCa(space: string): Promise<void> {
@@ -62,7 +62,7 @@ export class SpaceSetup {
 
   private async run(space: string, argv: string[], opts: { user: string; env?: Record<string, string>; stdin?: Buffer; cwd?: string }) {
     const out = new OutputCollector(64 * 1024);
-    const { exitCode } = await this.runtime.exec(
+    const { exitCode } = await this.exec.run(
       space,
       { argv, user: opts.user, env: opts.env, stdin: opts.stdin, cwd: opts.cwd ?? "/workspace" },
       out.sink,

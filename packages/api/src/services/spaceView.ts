@@ -1,6 +1,6 @@
 import type { Space, SpaceState } from "@clawdspace/shared";
-import { LABEL } from "../runtime/naming.js";
-import type { SpaceRecord } from "../runtime/types.js";
+import { LABEL } from "../engine/naming.js";
+import type { SpaceRecord } from "../engine/ports/containers.js";
 import type { ActivityMark } from "./activity.js";
 import type { SleepDecision } from "./sleep/decide.js";
 

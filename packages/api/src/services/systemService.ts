@@ -2,7 +2,7 @@ import { statfs } from "node:fs/promises";
 import os from "node:os";
 import { dirname } from "node:path";
 import { formatBytes, type Capabilities, type SystemInfo } from "@clawdspace/shared";
-import type { SpaceRuntime } from "../runtime/types.js";
+import type { SystemPort } from "../engine/ports/system.js";
 import { GPU_RUNTIME, HostFacts } from "./hostFacts.js";
 
 const pct = (part: number, total: number) => `${total > 0 ? ((part / total) * 100).toFixed(1) : "0.0"}%`;
@@ -10,9 +10,9 @@ const pct = (part: number, total: number) => `${total > 0 ? ((part / total) * 10
 /** Host and engine figures for /api/system, in Clawdspace's human strings plus raw bytes. */
 export class SystemService {
   constructor(
-    private readonly runtime: SpaceRuntime,
+    private readonly system: SystemPort,
     private readonly diskPath: string,
-    private readonly host: HostFacts = new HostFacts(runtime),
+    private readonly host: HostFacts = new HostFacts(system),
     private readonly nodeName: string = os.hostname(),
   ) {}
 
@@ -23,7 +23,7 @@ export class SystemService {
     try {
       // A ping measures the engine's answer now (capabilities come from facts read once).
       const started = performance.now();
-      await this.runtime.ping();
+      await this.system.ping();
       latencyMs = Math.round(performance.now() - started);
       capabilities = await this.capabilities();
     } catch {
@@ -57,7 +57,7 @@ export class SystemService {
   }
 
   async info(): Promise<SystemInfo> {
-    const [engine, disk] = await Promise.all([this.runtime.engineInfo(), this.disk()]);
+    const [engine, disk] = await Promise.all([this.system.info(), this.disk()]);
     const total = os.totalmem();
     const free = os.freemem();
     const used = total - free;

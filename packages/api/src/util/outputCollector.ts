@@ -1,4 +1,4 @@
-import type { OutputStream } from "../runtime/types.js";
+import type { OutputStream } from "../engine/ports/exec.js";
 
 /** Length of the longest prefix of `buf` that does not end inside a UTF-8 sequence. */
 export function completeUtf8Prefix(buf: Buffer): number {

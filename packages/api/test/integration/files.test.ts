@@ -195,7 +195,7 @@ describe.skipIf(!engineAvailable)("files on the real engine", () => {
     expect(res.headers.get("x-clawdspace-wake")).toBe("warm");
     expect((await s.client.getSpace(name)).status).toBe("running");
 
-    await s.runtime.stop(name, 1);
+    await s.engine.containers.stop(name, 1);
     const list = await s.fetch(`/api/spaces/${name}/files?path=/`);
     expect(list.status).toBe(200);
     expect(list.headers.get("x-clawdspace-wake")).toBe("cold");

@@ -3,7 +3,8 @@ import Docker from "dockerode";
 import { pino } from "pino";
 import type { TestProject } from "vitest/node";
 import { loadConfig } from "../../src/config.js";
-import { DockerSpaceRuntime } from "../../src/runtime/docker/dockerRuntime.js";
+import { createDockerEngine } from "../../src/engine/docker/createDockerEngine.js";
+import type { Engine } from "../../src/engine/engine.js";
 import { ensureHelperImage, ensureSpaceImage } from "../../src/services/imageBuilder.js";
 import { NETWORK_MODE_LABEL, NetworkPolicy } from "../../src/services/network/networkPolicy.js";
 
@@ -15,15 +16,15 @@ export const testNetworkPrefix = (runId: string) => `t${runId}`;
  * Unhooks and removes the firewall chains and networks a run made (after its containers are gone);
  * without a run id, those of other runs whose networks no container uses any more (killed runs).
  */
-async function removeRunNetworks(runtime: DockerSpaceRuntime, docker: Docker, runId: string | undefined, helperImage: string): Promise<void> {
-  const nets = await runtime.listNetworks([runId ? `${RUN_LABEL}=${runId}` : RUN_LABEL]);
+async function removeRunNetworks(engine: Engine, docker: Docker, runId: string | undefined, helperImage: string): Promise<void> {
+  const nets = await engine.networks.list([runId ? `${RUN_LABEL}=${runId}` : RUN_LABEL]);
   for (const n of nets) {
     const owner = n.labels[RUN_LABEL]!;
     if (!runId) {
       const info = (await docker.getNetwork(n.name).inspect().catch(() => null)) as { Containers?: Record<string, unknown>; Created?: string } | null;
       if (!info || Object.keys(info.Containers ?? {}).length > 0 || Date.parse(info.Created ?? "") > Date.now() - STALE_MS) continue;
     }
-    const policy = new NetworkPolicy(runtime, { prefix: testNetworkPrefix(owner), helperImage, labels: { [RUN_LABEL]: owner } }, pino({ level: "warn" }));
+    const policy = new NetworkPolicy(engine, { prefix: testNetworkPrefix(owner), helperImage, labels: { [RUN_LABEL]: owner } }, pino({ level: "warn" }));
     const mode = n.labels[NETWORK_MODE_LABEL];
     if (mode === "internet" || mode === "lan") await policy.remove(mode).catch((e) => console.warn(`could not remove ${n.name}: ${e}`));
   }
@@ -61,12 +62,12 @@ export async function sweep(docker: Docker, runId?: string): Promise<number> {
 
 export default async function setup(project: TestProject) {
   const cfg = loadConfig({ ...process.env, CLAWDSPACE_DATA_DIR: "/tmp/clawdspace-test" });
-  const runtime = new DockerSpaceRuntime(cfg.docker);
+  const engine = createDockerEngine(cfg.docker);
   const runId = randomBytes(4).toString("hex");
   project.provide("runId", runId);
   project.provide("image", cfg.image);
   try {
-    await runtime.ping();
+    await engine.system.ping();
   } catch {
     const msg = `No Docker engine answers at ${JSON.stringify(cfg.docker)}: the integration tier cannot run.`;
     if (process.env.CI === "true") throw new Error(`${msg} CI=true, so this is a failure (run .ci/run to set the engine up).`);
@@ -75,15 +76,15 @@ export default async function setup(project: TestProject) {
     return;
   }
   const log = pino({ level: process.env.LOG_LEVEL ?? "info" });
-  await ensureSpaceImage(runtime, { image: cfg.image, baseImage: cfg.baseImage, extraCa: cfg.extraCa }, log);
-  await ensureHelperImage(runtime, { image: cfg.network.helperImage, baseImage: cfg.baseImage }, log);
+  await ensureSpaceImage(engine.images, { image: cfg.image, baseImage: cfg.baseImage, extraCa: cfg.extraCa }, log);
+  await ensureHelperImage(engine.images, { image: cfg.network.helperImage, baseImage: cfg.baseImage }, log);
   const docker = new Docker(cfg.docker);
   const swept = await sweep(docker);
-  await removeRunNetworks(runtime, docker, undefined, cfg.network.helperImage);
+  await removeRunNetworks(engine, docker, undefined, cfg.network.helperImage);
   if (swept) console.log(`swept ${swept} leftovers of earlier test runs`);
   project.provide("engine", true);
   return async () => {
     await sweep(docker, runId);
-    await removeRunNetworks(runtime, docker, runId, cfg.network.helperImage);
+    await removeRunNetworks(engine, docker, runId, cfg.network.helperImage);
   };
 }

@@ -121,9 +121,9 @@ describe.skipIf(!engineAvailable)("space lifecycle on the real engine", () => {
   it("lists 3 spaces with a single engine call", async () => {
     const names = [spaceName("l1"), spaceName("l2"), spaceName("l3")];
     await Promise.all(names.map((name) => s.client.createSpace({ name, memory: "128m" })));
-    const before = s.runtime.callCounts();
+    const before = s.calls.counts();
     const spaces = await s.client.listSpaces();
-    const after = s.runtime.callCounts();
+    const after = s.calls.counts();
     expect(spaces.filter((x) => names.includes(x.name))).toHaveLength(3);
     const delta = Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v - (before[k] ?? 0)]).filter(([, v]) => v !== 0));
     expect(delta).toEqual({ list: 1 });

@@ -127,7 +127,7 @@ describe.skipIf(!engineAvailable)("a space under gVisor (runsc)", () => {
     expect((await s.client.exec(name, { command: "cat /workspace/f" })).stdout).toBe("kept\n");
 
     // stopped (as hibernation leaves it) and a cold wake by an exec
-    await s.runtime.stop(name, 5);
+    await s.engine.containers.stop(name, 5);
     expect((await s.client.getSpace(name)).status).toBe("stopped");
     const cold = await post(s, `/api/spaces/${name}/exec`, { command: "cat /workspace/f; dmesg | head -1" });
     expect(cold.headers.get("x-clawdspace-wake")).toBe("cold");

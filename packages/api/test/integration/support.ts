@@ -10,7 +10,9 @@ import { composeDeps } from "../../src/compose.js";
 import { loadConfig } from "../../src/config.js";
 import { attachTerminal } from "../../src/http/terminalUpgrade.js";
 import { createLogger } from "../../src/http/logger.js";
-import { DockerSpaceRuntime } from "../../src/runtime/docker/dockerRuntime.js";
+import { CallCounter } from "../../src/engine/callCounter.js";
+import { createDockerEngine } from "../../src/engine/docker/createDockerEngine.js";
+import type { Engine } from "../../src/engine/engine.js";
 import { openDb } from "../../src/store/db.js";
 import { RUN_LABEL, testNetworkPrefix } from "./globalSetup.js";
 
@@ -21,7 +23,9 @@ export interface TestServer {
   url: string;
   key: string;
   client: ClawdspaceClient;
-  runtime: DockerSpaceRuntime;
+  engine: Engine;
+  /** Engine calls made by this server so far, by operation. */
+  calls: CallCounter;
   deps: ReturnType<typeof composeDeps>;
   docker: Docker;
   close(): Promise<void>;
@@ -41,11 +45,12 @@ export async function startTestServer(env: Record<string, string> = {}, opts: { 
     ...env,
   });
   cfg.extraLabels = { ...cfg.extraLabels, [RUN_LABEL]: runId };
-  const runtime = new DockerSpaceRuntime(cfg.docker, [`${RUN_LABEL}=${runId}`]);
+  const calls = new CallCounter();
+  const engine = createDockerEngine(cfg.docker, { scope: [`${RUN_LABEL}=${runId}`], onCall: calls.record });
   const db = openDb(env.CLAWDSPACE_DATA_DIR ?? ":memory:");
   // A captured log goes through the production logger (its redaction and masking are under test).
   const logger = opts.logStream ? createLogger("debug", opts.logStream) : pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
-  const deps = composeDeps(cfg, runtime, logger, key, db);
+  const deps = composeDeps(cfg, engine, logger, key, db);
   if (cfg.sleep.idleTimeoutMs > 0 && env.IDLE_TIMEOUT_MS) deps.worker.start();
   const app = createApp(deps);
   const server: Server = createServer(app);
@@ -56,7 +61,8 @@ export async function startTestServer(env: Record<string, string> = {}, opts: { 
   return {
     url,
     key,
-    runtime,
+    engine,
+    calls,
     docker: new Docker(cfg.docker),
     client: new ClawdspaceClient({ baseUrl: url, key }),
     fetch: (path, init = {}) =>

@@ -3,7 +3,7 @@ import request from "supertest";
 import { describe, expect, it } from "vitest";
 import { composeDeps } from "../../src/compose.js";
 import { openDb } from "../../src/store/db.js";
-import { FakeSpaceRuntime } from "../../src/runtime/fake/fakeRuntime.js";
+import { FakeWorld } from "../support/fakes/world.js";
 import { KEY, expectError, makeApp, testConfig } from "./helpers.js";
 
 type Method = "get" | "post" | "delete";
@@ -115,7 +115,7 @@ describe("authDisabled", () => {
   });
 
   it("refuses to compose a keyed app without a key", () => {
-    expect(() => composeDeps(testConfig(), new FakeSpaceRuntime(), pino({ level: "silent" }), undefined, openDb(":memory:"))).toThrow(/API key/);
-    expect(() => composeDeps(testConfig(), new FakeSpaceRuntime(), pino({ level: "silent" }), "", openDb(":memory:"))).toThrow(/API key/);
+    expect(() => composeDeps(testConfig(), new FakeWorld().engine, pino({ level: "silent" }), undefined, openDb(":memory:"))).toThrow(/API key/);
+    expect(() => composeDeps(testConfig(), new FakeWorld().engine, pino({ level: "silent" }), "", openDb(":memory:"))).toThrow(/API key/);
   });
 });

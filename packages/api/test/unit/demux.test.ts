@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { StreamDemuxer } from "../../src/runtime/docker/demux.js";
-import type { OutputStream } from "../../src/runtime/types.js";
+import { StreamDemuxer } from "../../src/engine/docker/demux.js";
+import type { OutputStream } from "../../src/engine/ports/exec.js";
 
 const frame = (type: 1 | 2, payload: string | Buffer): Buffer => {
   const body = Buffer.isBuffer(payload) ? payload : Buffer.from(payload);

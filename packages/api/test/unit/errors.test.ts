@@ -10,7 +10,7 @@ import {
   RuntimeError,
   RuntimeUnavailableError,
   SpaceNotFoundError,
-} from "../../src/runtime/errors.js";
+} from "../../src/engine/errors.js";
 import { createSpace, expectError, makeApp } from "./helpers.js";
 
 describe("engine unreachable", () => {
@@ -58,7 +58,7 @@ describe("every error answer has the contract's shape", () => {
   it("across a sample of failures", async () => {
     const t = makeApp();
     await createSpace(t, "e1");
-    await t.fake.stop("e1");
+    await t.fake.engine.containers.stop("e1", 0);
     const answers: request.Response[] = [
       await request(t.app).get("/api/spaces"),
       await t.api.get("/api/spaces/none"),

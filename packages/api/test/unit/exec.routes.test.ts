@@ -169,7 +169,7 @@ describe("POST /api/spaces/:name/exec: waking", () => {
 
   it("a stopped space wakes cold and the command runs", async () => {
     const t = await withSpace();
-    await t.fake.stop("box");
+    await t.fake.engine.containers.stop("box", 0);
     const res = await t.api.post("/api/spaces/box/exec", { command: ["true"] });
     expect(res.status).toBe(200);
     expect(res.body.wake).toBe("cold");

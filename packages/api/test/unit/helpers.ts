@@ -5,7 +5,7 @@ import request from "supertest";
 import { expect } from "vitest";
 import { createApp, type AppDeps } from "../../src/app.js";
 import { composeDeps, type ComposeConfig } from "../../src/compose.js";
-import { FakeSpaceRuntime } from "../../src/runtime/fake/fakeRuntime.js";
+import { FakeWorld } from "../support/fakes/world.js";
 import { openDb } from "../../src/store/db.js";
 
 export const KEY = "cs_test_key_0123456789abcdef";
@@ -32,7 +32,7 @@ export function testConfig(over: Partial<ComposeConfig> = {}): ComposeConfig {
 
 export interface TestApp {
   app: Express;
-  fake: FakeSpaceRuntime;
+  fake: FakeWorld;
   deps: ReturnType<typeof composeDeps>;
   /** Requests carrying the right key as a bearer token. */
   api: {
@@ -44,11 +44,11 @@ export interface TestApp {
 }
 
 export function makeApp(
-  opts: { config?: Partial<ComposeConfig>; logger?: Logger; apiKey?: string | undefined; fake?: FakeSpaceRuntime; clock?: () => number } = {},
+  opts: { config?: Partial<ComposeConfig>; logger?: Logger; apiKey?: string | undefined; fake?: FakeWorld; clock?: () => number } = {},
 ): TestApp {
-  const fake = opts.fake ?? new FakeSpaceRuntime();
+  const fake = opts.fake ?? new FakeWorld();
   const apiKey = "apiKey" in opts ? opts.apiKey : KEY;
-  const deps = composeDeps(testConfig(opts.config), fake, opts.logger ?? pino({ level: "silent" }), apiKey, openDb(":memory:"), opts.clock);
+  const deps = composeDeps(testConfig(opts.config), fake.engine, opts.logger ?? pino({ level: "silent" }), apiKey, openDb(":memory:"), opts.clock);
   const app = createApp(deps);
   const auth = `Bearer ${KEY}`;
   return {

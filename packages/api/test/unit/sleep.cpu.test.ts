@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { FakeSpaceRuntime } from "../../src/runtime/fake/fakeRuntime.js";
+import { FakeWorld } from "../support/fakes/world.js";
 import { CpuMonitor } from "../../src/services/sleep/cpuMonitor.js";
 
 const SEC = 1000;
@@ -7,13 +7,13 @@ const NS_PER_MS = 1e6;
 
 describe("CpuMonitor with the fake runtime", () => {
   let now: number;
-  let fake: FakeSpaceRuntime;
+  let fake: FakeWorld;
   let cpu: CpuMonitor;
 
   beforeEach(async () => {
     now = 1_900_000_000_000;
-    fake = new FakeSpaceRuntime();
-    await fake.create({
+    fake = new FakeWorld();
+    await fake.engine.containers.create({
       name: "s",
       image: "clawdspace:latest",
       memory: 1024 ** 3,
@@ -28,9 +28,9 @@ describe("CpuMonitor with the fake runtime", () => {
       readOnlyRootfs: false,
       network: "internet",
     });
-    await fake.start("s");
+    await fake.engine.containers.start("s");
     fake.cpuNs.set("s", 5e9);
-    cpu = new CpuMonitor(fake, () => now, 5, 30 * SEC);
+    cpu = new CpuMonitor(fake.engine.containers, () => now, 5, 30 * SEC);
   });
 
   /** Moves the clock by `ms` while the space uses `pct` percent of one CPU. */

@@ -6,7 +6,7 @@ import request from "supertest";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.js";
 import { composeDeps } from "../../src/compose.js";
-import { FakeSpaceRuntime } from "../../src/runtime/fake/fakeRuntime.js";
+import { FakeWorld } from "../support/fakes/world.js";
 import { openDb, type Db } from "../../src/store/db.js";
 import { SpaceStateRepo } from "../../src/store/spaceStateRepo.js";
 import { KEY, testConfig } from "./helpers.js";
@@ -19,13 +19,13 @@ const HIB = 60 * MIN;
 
 let dir: string;
 let now: number;
-let fake: FakeSpaceRuntime;
+let fake: FakeWorld;
 const dbs: Db[] = [];
 
 beforeEach(() => {
   dir = mkdtempSync(join(os.tmpdir(), "clawdspace-sleep-restart-"));
   now = Date.parse("2031-01-01T00:00:00.000Z");
-  fake = new FakeSpaceRuntime();
+  fake = new FakeWorld();
   fake.execHandler = () => ({ stdout: "", exitCode: 0 });
 });
 
@@ -42,7 +42,7 @@ function boot() {
     dataDir: dir,
     sleep: { idleTimeoutMs: IDLE, hibernateAfterMs: HIB, checkMs: CHECK, cpuThresholdPct: 5, opTimeoutMs: 2000, keepaliveMaxMs: 86_400_000 },
   });
-  const deps = composeDeps(cfg, fake, pino({ level: "silent" }), KEY, db, () => now);
+  const deps = composeDeps(cfg, fake.engine, pino({ level: "silent" }), KEY, db, () => now);
   const app = createApp(deps);
   const post = (path: string, body?: object) => request(app).post(path).set("Authorization", `Bearer ${KEY}`).send(body);
   const get = (path: string) => request(app).get(path).set("Authorization", `Bearer ${KEY}`);

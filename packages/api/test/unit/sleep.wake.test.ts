@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { FakeSpaceRuntime } from "../../src/runtime/fake/fakeRuntime.js";
+import { FakeContainers } from "../support/fakes/fakeContainers.js";
+import { FakeWorld } from "../support/fakes/world.js";
 import { WAKE_HEADER } from "../../src/routes/spaces.js";
 import { createSpace, makeApp } from "./helpers.js";
 
@@ -12,13 +13,19 @@ const sleepConfig = (opTimeoutMs = 2000) => ({
   sleep: { idleTimeoutMs: IDLE, hibernateAfterMs: HIB, checkMs: CHECK, cpuThresholdPct: 5, opTimeoutMs, keepaliveMaxMs: 86_400_000 },
 });
 
-/** A fake whose CPU read for some spaces hangs until released. */
-class HangingRuntime extends FakeSpaceRuntime {
+/** A world whose CPU read for some spaces hangs until released. */
+class HangingRuntime extends FakeWorld {
   readonly hang = new Set<string>();
   private readonly waiting: Array<() => void> = [];
-  override async cpuUsage(name: string): Promise<number> {
-    if (this.hang.has(name)) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    return super.cpuUsage(name);
+  constructor() {
+    super();
+    const world = this;
+    this.engine.containers = new (class extends FakeContainers {
+      override async cpuUsage(name: string): Promise<number> {
+        if (world.hang.has(name)) await new Promise<void>((resolve) => world.waiting.push(resolve));
+        return super.cpuUsage(name);
+      }
+    })(this);
   }
   release(): void {
     this.hang.clear();
@@ -26,7 +33,7 @@ class HangingRuntime extends FakeSpaceRuntime {
   }
 }
 
-async function setup(fake = new FakeSpaceRuntime(), opTimeoutMs?: number) {
+async function setup(fake = new FakeWorld(), opTimeoutMs?: number) {
   let now = Date.parse("2031-01-01T00:00:00.000Z");
   const t = makeApp({ clock: () => now, fake, config: sleepConfig(opTimeoutMs) });
   t.fake.execHandler = (_s, spec) => ({ stdout: spec.argv[0] === "sh" ? "" : "ok\n", exitCode: 0 });

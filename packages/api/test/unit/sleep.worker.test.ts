@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ExecSpec } from "../../src/runtime/types.js";
+import type { ExecSpec } from "../../src/engine/ports/exec.js";
 import { createSpace, makeApp, type TestApp } from "./helpers.js";
 
 const SEC = 1000;

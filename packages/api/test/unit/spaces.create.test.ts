@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { RuntimeError } from "../../src/runtime/errors.js";
+import { RuntimeError } from "../../src/engine/errors.js";
 import { createSpace, expectError, issuePaths, makeApp } from "./helpers.js";
 
 const GiB = 1024 ** 3;
@@ -222,7 +222,7 @@ describe("POST /api/spaces: engine refusals and conflicts", () => {
 
   it("a failed create that adopted an existing volume of ours keeps it", async () => {
     const t = makeApp();
-    await t.fake.createVolume("clawdspace-vol-keep", { "clawdspace.space": "keep" });
+    await t.fake.engine.volumes.create("clawdspace-vol-keep", { "clawdspace.space": "keep" });
     const before = t.fake.volumes.get("clawdspace-vol-keep");
     t.fake.failNext("start", new Error("boom"));
     const res = await t.api.post("/api/spaces", { name: "keep" });
@@ -233,14 +233,14 @@ describe("POST /api/spaces: engine refusals and conflicts", () => {
 
   it("a failed image check keeps an adopted volume too", async () => {
     const t = makeApp();
-    await t.fake.createVolume("clawdspace-vol-keep2", {});
+    await t.fake.engine.volumes.create("clawdspace-vol-keep2", {});
     expectError(await t.api.post("/api/spaces", { name: "keep2", image: "missing:1" }), 400, "IMAGE_NOT_FOUND");
     expect(t.fake.volumes.has("clawdspace-vol-keep2")).toBe(true);
   });
 
   it("a successful create adopts an existing volume of ours", async () => {
     const t = makeApp();
-    await t.fake.createVolume("clawdspace-vol-old", {});
+    await t.fake.engine.volumes.create("clawdspace-vol-old", {});
     const s = await createSpace(t, "old");
     expect(s.volume.name).toBe("clawdspace-vol-old");
     expect(s.volume.mountpoint).toBe(t.fake.volumes.get("clawdspace-vol-old")!.mountpoint);

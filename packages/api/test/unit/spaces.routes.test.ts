@@ -96,7 +96,7 @@ describe("stop (pause) and start", () => {
   it("stop on a stopped space is 409 SPACE_STATE_CONFLICT", async () => {
     const t = makeApp();
     await createSpace(t, "s");
-    await t.fake.stop("s");
+    await t.fake.engine.containers.stop("s", 0);
     expectError(await t.api.post("/api/spaces/s/stop"), 409, "SPACE_STATE_CONFLICT");
     expect(t.fake.containers.get("s")!.state).toBe("stopped");
   });
@@ -117,7 +117,7 @@ describe("stop (pause) and start", () => {
   it("start on a stopped space is a cold wake with the header", async () => {
     const t = makeApp();
     await createSpace(t, "c");
-    await t.fake.stop("c");
+    await t.fake.engine.containers.stop("c", 0);
     const res = await t.api.post("/api/spaces/c/start");
     expect(res.status).toBe(200);
     expect(res.body.wake).toBe("cold");

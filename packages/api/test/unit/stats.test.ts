@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { computeStats, type DockerStatsDoc } from "../../src/runtime/docker/stats.js";
+import { computeStats, type DockerStatsDoc } from "../../src/engine/docker/stats.js";
 
 const cpu = (now: number, before: number, sysNow: number, sysBefore: number, online?: number): DockerStatsDoc => ({
   cpu_stats: { cpu_usage: { total_usage: now }, system_cpu_usage: sysNow, ...(online ? { online_cpus: online } : {}) },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { estimateStartedAt, foldState } from "../../src/runtime/docker/status.js";
+import { estimateStartedAt, foldState } from "../../src/engine/docker/status.js";
 
 const NOW = Date.parse("2024-06-01T12:00:00.000Z");
 const MIN = 60_000;

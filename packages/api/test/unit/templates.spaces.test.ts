@@ -1,8 +1,8 @@
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { createLogger } from "../../src/http/logger.js";
-import { deviceRequestsOf } from "../../src/runtime/docker/dockerRuntime.js";
-import type { ExecSpec } from "../../src/runtime/types.js";
+import { deviceRequestsOf } from "../../src/engine/docker/containerSpec.js";
+import type { ExecSpec } from "../../src/engine/ports/exec.js";
 import { createSpace, expectError, issuePaths, makeApp, type TestApp } from "./helpers.js";
 
 const GiB = 1024 ** 3;

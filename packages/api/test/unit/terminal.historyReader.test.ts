@@ -1,6 +1,6 @@
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
-import { FakeSpaceRuntime } from "../../src/runtime/fake/fakeRuntime.js";
+import { FakeWorld } from "../support/fakes/world.js";
 import { SpaceEvents } from "../../src/services/spaceEvents.js";
 import { HistoryReader } from "../../src/services/terminal/historyReader.js";
 import { AuditLog } from "../../src/store/auditLog.js";
@@ -9,7 +9,7 @@ import { HistoryCursorRepo } from "../../src/store/historyCursorRepo.js";
 import { createSpace, makeApp } from "./helpers.js";
 
 /** Plays the read script against an in-memory file, as `stat`, `tail -c` and `head -c` would. */
-function withFile(fake: FakeSpaceRuntime) {
+function withFile(fake: FakeWorld) {
   const file = { data: Buffer.alloc(0), inode: 7 };
   fake.execHandler = (_space, spec) => {
     const env = spec.env ?? {};
@@ -27,7 +27,7 @@ async function setup(dbPath = ":memory:", maxReadBytes = 40) {
   const db = openDb(dbPath);
   const audit = new AuditLog(db);
   const events = new SpaceEvents();
-  const reader = new HistoryReader(t.fake, audit, new HistoryCursorRepo(db), events, pino({ level: "silent" }), { pollMs: 1000, maxReadBytes }, () => 5_000_000);
+  const reader = new HistoryReader(t.fake.engine.exec, audit, new HistoryCursorRepo(db), events, pino({ level: "silent" }), { pollMs: 1000, maxReadBytes }, () => 5_000_000);
   const file = withFile(t.fake);
   const cmds = () => audit.query({ space: "box", type: "space.shell", limit: 100 }).map((e) => [(e.meta as { command: string }).command, Date.parse(e.ts)]);
   return { t, db, reader, file, events, cmds };

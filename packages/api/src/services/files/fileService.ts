@@ -2,8 +2,8 @@ import { posix } from "node:path";
 import { Readable } from "node:stream";
 import type { FileEntry, WakeTier } from "@clawdspace/shared";
 import { HttpError } from "../../http/httpError.js";
-import { WORKSPACE } from "../../runtime/naming.js";
-import type { ByteSink, SpaceRuntime } from "../../runtime/types.js";
+import { WORKSPACE } from "../../engine/naming.js";
+import type { ByteSink, FilesPort } from "../../engine/ports/files.js";
 import type { AuditLog } from "../../store/auditLog.js";
 import type { ActivityTracker } from "../activity.js";
 import type { Actor, SpaceService } from "../spaceService.js";
@@ -44,7 +44,7 @@ type OnWake = (tier: WakeTier) => void;
  */
 export class FileService {
   constructor(
-    private readonly runtime: SpaceRuntime,
+    private readonly files: FilesPort,
     private readonly spaces: SpaceService,
     private readonly activity: ActivityTracker,
     private readonly audit: AuditLog,
@@ -72,7 +72,7 @@ export class FileService {
 
   async list(name: string, path: string, who: Actor, onWake?: OnWake) {
     const abs = workspacePath(path);
-    const { value, wake } = await this.awake(name, who, () => this.runtime.listFiles(name, abs), onWake);
+    const { value, wake } = await this.awake(name, who, () => this.files.list(name, abs), onWake);
     const base = clientPath(abs);
     const entries: FileEntry[] = value.map((e) => ({ ...e, path: posix.join(base, e.name) }));
     return { path: base, entries, wake };
@@ -88,7 +88,7 @@ export class FileService {
       who,
       () => {
         chunks.length = 0;
-        return this.runtime.readFile(name, abs, (c) => void chunks.push(c), { maxBytes: limit });
+        return this.files.read(name, abs, (c) => void chunks.push(c), { maxBytes: limit });
       },
       onWake,
     );
@@ -99,7 +99,7 @@ export class FileService {
   /** Streams a file's bytes to a sink; `begin` runs before the first byte (to send headers). */
   async readStream(name: string, path: string, sink: ByteSink, who: Actor, opts: { maxBytes?: number; signal?: AbortSignal; onWake?: OnWake } = {}) {
     const abs = workspacePath(path);
-    return this.awake(name, who, () => this.runtime.readFile(name, abs, sink, { maxBytes: opts.maxBytes, signal: opts.signal }), opts.onWake);
+    return this.awake(name, who, () => this.files.read(name, abs, sink, { maxBytes: opts.maxBytes, signal: opts.signal }), opts.onWake);
   }
 
   async write(name: string, path: string, body: NodeJS.ReadableStream | Buffer, size: number, who: Actor, opts: { mode?: number; signal?: AbortSignal; onWake?: OnWake } = {}) {
@@ -109,7 +109,7 @@ export class FileService {
       throw new HttpError(413, "PAYLOAD_TOO_LARGE", `File is larger than the limit of ${this.opts.maxUploadBytes} bytes`);
     }
     const stream = () => (Buffer.isBuffer(body) ? Readable.from([body]) : body);
-    const { wake } = await this.awake(name, who, () => this.runtime.writeFile(name, abs, stream(), { size, mode: opts.mode, signal: opts.signal }), opts.onWake);
+    const { wake } = await this.awake(name, who, () => this.files.write(name, abs, stream(), { size, mode: opts.mode, signal: opts.signal }), opts.onWake);
     this.audit.append({ ...who, space: name, type: "space.file.write", meta: { path: clientPath(abs), bytes: size } });
     return { message: `Wrote ${size} bytes to ${clientPath(abs)}`, path: clientPath(abs), bytes: size, wake };
   }
@@ -117,14 +117,14 @@ export class FileService {
   async remove(name: string, path: string, recursive: boolean, who: Actor, onWake?: OnWake) {
     const abs = workspacePath(path);
     if (abs === WORKSPACE) throw new HttpError(409, "FILE_CONFLICT", "The workspace itself cannot be deleted");
-    const { wake } = await this.awake(name, who, () => this.runtime.removePath(name, abs, recursive), onWake);
+    const { wake } = await this.awake(name, who, () => this.files.remove(name, abs, recursive), onWake);
     this.audit.append({ ...who, space: name, type: "space.file.delete", meta: { path: clientPath(abs), recursive } });
     return { message: `Deleted ${clientPath(abs)}`, wake };
   }
 
   async mkdir(name: string, path: string, who: Actor, onWake?: OnWake) {
     const abs = workspacePath(path);
-    const { wake } = await this.awake(name, who, () => this.runtime.makeDir(name, abs), onWake);
+    const { wake } = await this.awake(name, who, () => this.files.makeDir(name, abs), onWake);
     this.audit.append({ ...who, space: name, type: "space.file.mkdir", meta: { path: clientPath(abs) } });
     return { message: `Created ${clientPath(abs)}`, wake };
   }
@@ -133,14 +133,14 @@ export class FileService {
     const a = workspacePath(from);
     const b = workspacePath(to);
     if (a === WORKSPACE || b === WORKSPACE) throw new HttpError(409, "FILE_CONFLICT", "The workspace itself cannot be renamed");
-    const { wake } = await this.awake(name, who, () => this.runtime.movePath(name, a, b), onWake);
+    const { wake } = await this.awake(name, who, () => this.files.move(name, a, b), onWake);
     this.audit.append({ ...who, space: name, type: "space.file.rename", meta: { from: clientPath(a), to: clientPath(b) } });
     return { message: `Renamed ${clientPath(a)} to ${clientPath(b)}`, wake };
   }
 
   async download(name: string, path: string, sink: ByteSink, who: Actor, opts: { signal?: AbortSignal; onWake?: OnWake } = {}) {
     const abs = workspacePath(path);
-    return this.awake(name, who, () => this.runtime.getArchive(name, abs, sink, opts.signal), opts.onWake);
+    return this.awake(name, who, () => this.files.getArchive(name, abs, sink, opts.signal), opts.onWake);
   }
 
   /** Unpacks an uploaded tar into a folder after sanitising it entry by entry (see tarSanitizer). */
@@ -154,7 +154,7 @@ export class FileService {
         const s = sanitizeTar(tar, this.opts.maxUploadBytes);
         report = s.report;
         // A sanitiser failure (too large, not a tar) explains the engine's failure that follows it.
-        return Promise.allSettled([this.runtime.putArchive(name, abs, s.output, opts.signal), s.report]).then(([put, rep]) => {
+        return Promise.allSettled([this.files.putArchive(name, abs, s.output, opts.signal), s.report]).then(([put, rep]) => {
           if (rep.status === "rejected") throw rep.reason;
           if (put.status === "rejected") throw put.reason;
         });

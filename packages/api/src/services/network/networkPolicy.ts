@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import type { NetworkMode } from "@clawdspace/shared";
 import type { Logger } from "pino";
-import { RuntimeError } from "../../runtime/errors.js";
-import { LABEL } from "../../runtime/naming.js";
-import type { SpaceRuntime } from "../../runtime/types.js";
+import { RuntimeError } from "../../engine/errors.js";
+import { LABEL } from "../../engine/naming.js";
+import type { Engine } from "../../engine/engine.js";
 import { ensureHelperImage } from "../imageBuilder.js";
 import { applyScript, removeScript, resolversOf } from "./rules.js";
 
@@ -37,7 +37,7 @@ export class NetworkPolicy {
   private readonly ready = new Map<Mode, Promise<string>>();
 
   constructor(
-    private readonly runtime: SpaceRuntime,
+    private readonly engine: Pick<Engine, "networks" | "helpers" | "images">,
     private readonly opts: NetworkPolicyOptions,
     private readonly log: Logger,
   ) {}
@@ -55,7 +55,7 @@ export class NetworkPolicy {
 
   /** At start: rules are lost on a host reboot while networks (and restarted spaces) remain, so re-apply for every network we have. */
   async reapply(): Promise<void> {
-    const nets = await this.runtime.listNetworks([`${NETWORK_PREFIX_LABEL}=${this.opts.prefix}`]);
+    const nets = await this.engine.networks.list([`${NETWORK_PREFIX_LABEL}=${this.opts.prefix}`]);
     for (const n of nets) {
       const mode = n.labels[NETWORK_MODE_LABEL];
       if (mode === "internet" || mode === "lan") await this.ensure(mode);
@@ -66,13 +66,13 @@ export class NetworkPolicy {
   async remove(mode: Mode): Promise<void> {
     const { name, bridge } = networkNames(this.opts.prefix, mode);
     this.ready.delete(mode);
-    await this.runtime.removeNetwork(name);
+    await this.engine.networks.remove(name);
     await this.helper(removeScript(bridge));
   }
 
   private async setUp(mode: Mode): Promise<string> {
     const { name, bridge } = networkNames(this.opts.prefix, mode);
-    const net = await this.runtime.ensureNetwork({
+    const net = await this.engine.networks.ensure({
       name,
       bridge,
       labels: { ...this.opts.labels, [NETWORK_MODE_LABEL]: mode, [NETWORK_PREFIX_LABEL]: this.opts.prefix, [LABEL.network]: mode },
@@ -93,8 +93,8 @@ export class NetworkPolicy {
   }
 
   private async helper(script: string): Promise<void> {
-    await ensureHelperImage(this.runtime, { image: this.opts.helperImage, baseImage: this.opts.baseImage }, this.log);
-    const out = await this.runtime.runHelper({
+    await ensureHelperImage(this.engine.images, { image: this.opts.helperImage, baseImage: this.opts.baseImage }, this.log);
+    const out = await this.engine.helpers.run({
       image: this.opts.helperImage,
       argv: ["sh", "-c", script],
       labels: this.opts.labels,

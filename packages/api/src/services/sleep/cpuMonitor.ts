@@ -1,4 +1,4 @@
-import type { SpaceRuntime } from "../../runtime/types.js";
+import type { ContainersPort } from "../../engine/ports/containers.js";
 import type { Clock } from "../activity.js";
 
 interface Sample {
@@ -22,7 +22,7 @@ export class CpuMonitor {
   private readonly verdicts = new Map<string, CpuVerdict>();
 
   constructor(
-    private readonly runtime: SpaceRuntime,
+    private readonly containers: Pick<ContainersPort, "cpuUsage">,
     private readonly clock: Clock,
     private readonly thresholdPct: number,
     /** A previous reading older than this is too diluted to judge by: start a new window instead. */
@@ -35,7 +35,7 @@ export class CpuMonitor {
 
   /** Takes a reading; returns a verdict when a usable earlier reading exists, else undefined (ask again next tick). */
   async measure(space: string): Promise<CpuVerdict | undefined> {
-    const usageNs = await this.runtime.cpuUsage(space);
+    const usageNs = await this.containers.cpuUsage(space);
     const at = this.clock();
     const prev = this.samples.get(space);
     this.samples.set(space, { usageNs, at });
@@ -48,10 +48,10 @@ export class CpuMonitor {
 
   /** A verdict over a window of its own (for an on-demand explanation), leaving the worker's window alone. */
   async measureApart(space: string, windowMs: number): Promise<CpuVerdict> {
-    const before = await this.runtime.cpuUsage(space);
+    const before = await this.containers.cpuUsage(space);
     const t0 = Date.now();
     await new Promise((r) => setTimeout(r, windowMs));
-    const after = await this.runtime.cpuUsage(space);
+    const after = await this.containers.cpuUsage(space);
     const percent = ((after - before) / 1e6 / Math.max(1, Date.now() - t0)) * 100;
     const verdict = { busy: percent > this.thresholdPct, percent: Math.round(percent * 10) / 10, at: this.clock() };
     // A real measurement: later explanations (and the worker) may use it while it is fresh.
@@ -61,7 +61,7 @@ export class CpuMonitor {
 
   /** Starts a new window from now, so CPU we spent inside the space (a veto probe) is not taken for its own work. */
   async rebase(space: string): Promise<void> {
-    this.samples.set(space, { usageNs: await this.runtime.cpuUsage(space), at: this.clock() });
+    this.samples.set(space, { usageNs: await this.containers.cpuUsage(space), at: this.clock() });
   }
 
   /** Whether a reading taken now would start a usable window for a decision due soon. */

@@ -1,5 +1,5 @@
 import type { SpaceState } from "@clawdspace/shared";
-import type { RuntimeState } from "../../runtime/types.js";
+import type { RuntimeState } from "../../engine/ports/containers.js";
 import type { SpaceStateRow } from "../../store/spaceStateRepo.js";
 
 export interface SleepPolicy {

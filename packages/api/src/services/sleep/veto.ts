@@ -1,4 +1,4 @@
-import type { SpaceRuntime } from "../../runtime/types.js";
+import type { ExecPort } from "../../engine/ports/exec.js";
 
 export type Veto = "veto:git" | "veto:pkg";
 
@@ -16,9 +16,9 @@ const SCRIPT = [
 // apt/dpkg/pip/npm and friends, run directly or through their interpreter (node .../npm-cli.js, python -m pip).
 const PKG_RE = String.raw`(^|/)(apt|apt-get|aptitude|dpkg|pip|pip3|npm|pnpm|yarn)( |$)|(^|/)(node|python3?)( [^ ]+)* [^ ]*/(npm-cli\.js|npm|pnpm|yarn|pip3?)( |$)|python3? -m pip( |$)`;
 
-export async function checkVeto(runtime: SpaceRuntime, space: string): Promise<Veto | null> {
+export async function checkVeto(exec: ExecPort, space: string): Promise<Veto | null> {
   let out = "";
-  const { exitCode } = await runtime.exec(
+  const { exitCode } = await exec.run(
     space,
     { argv: ["sh", "-c", SCRIPT], env: { CLAWDSPACE_PKG_RE: PKG_RE }, cwd: "/" },
     (_stream, chunk) => {

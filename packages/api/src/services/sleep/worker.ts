@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
-import type { SpaceRecord, SpaceRuntime } from "../../runtime/types.js";
+import type { SpaceRecord } from "../../engine/ports/containers.js";
+import type { Engine } from "../../engine/engine.js";
 import type { AuditLog } from "../../store/auditLog.js";
 import type { ActivityTracker } from "../activity.js";
 import type { SpaceService } from "../spaceService.js";
@@ -38,7 +39,7 @@ export class SleepWorker {
   private readonly lastVeto = new Map<string, string>();
 
   constructor(
-    private readonly runtime: SpaceRuntime,
+    private readonly engine: Pick<Engine, "containers" | "exec">,
     private readonly spaces: SpaceService,
     private readonly state: SpaceStateStore,
     private readonly activity: ActivityTracker,
@@ -75,7 +76,7 @@ export class SleepWorker {
   }
 
   async tick(): Promise<TickReport> {
-    const records = await this.runtime.list();
+    const records = await this.engine.containers.list();
     const report: TickReport = { spaces: records.length, checked: 0, paused: 0, hibernated: 0, repaused: 0, skippedInFlight: 0 };
     await this.reconcile(records, report);
     const steps: Array<() => Promise<void>> = [];
@@ -134,7 +135,7 @@ export class SleepWorker {
       this.activity.record(r.name, "cpu");
       return;
     }
-    const veto = await checkVeto(this.runtime, r.name);
+    const veto = await checkVeto(this.engine.exec, r.name);
     await this.cpu.rebase(r.name);
     if (veto) {
       this.state.update(r.name, { veto, vetoAt: this.activity.now() });
@@ -173,9 +174,9 @@ export class SleepWorker {
       const row = this.state.peek(r.name);
       if (!row) continue;
       if (r.state === "running" && row.pausedBy) {
-        const exact = await this.runtime.inspect(r.name).catch(() => null);
+        const exact = await this.engine.containers.inspect(r.name).catch(() => null);
         if (exact?.startedAt && row.pausedAt !== null && exact.startedAt.getTime() > row.pausedAt) {
-          await this.runtime.pause(r.name).catch((err) => this.log.warn({ err, space: r.name }, "could not restore pause"));
+          await this.engine.containers.pause(r.name).catch((err) => this.log.warn({ err, space: r.name }, "could not restore pause"));
           this.audit.append({ space: r.name, actor: "worker", type: "space.pause", meta: { reason: "restore", pausedBy: row.pausedBy } });
           this.log.info({ space: r.name, pausedBy: row.pausedBy }, "engine restarted a paused space; paused it again");
           report.repaused++;

@@ -1,7 +1,7 @@
 import { posix } from "node:path";
 import type { CreateSpaceInput, GpuRequest, NetworkMode, PrivilegeLevel, Template } from "@clawdspace/shared";
-import { LABEL, WORKSPACE } from "../../runtime/naming.js";
-import type { GpuSpec } from "../../runtime/types.js";
+import { LABEL, WORKSPACE } from "../../engine/naming.js";
+import type { GpuSpec } from "../../engine/ports/containers.js";
 import type { SleepPolicy } from "../sleep/decide.js";
 
 /** What a space is made with: request fields over its template over the server's defaults. */

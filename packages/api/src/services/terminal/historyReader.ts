@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
-import { ConflictError, SpaceNotFoundError } from "../../runtime/errors.js";
-import type { SpaceRuntime } from "../../runtime/types.js";
+import { ConflictError, SpaceNotFoundError } from "../../engine/errors.js";
+import type { ExecPort } from "../../engine/ports/exec.js";
 import type { AuditLog } from "../../store/auditLog.js";
 import type { HistoryCursorRepo } from "../../store/historyCursorRepo.js";
 import type { SpaceEvents } from "../spaceEvents.js";
@@ -39,7 +39,7 @@ export class HistoryReader {
   private readonly unsubscribe: () => void;
 
   constructor(
-    private readonly runtime: SpaceRuntime,
+    private readonly exec: ExecPort,
     private readonly audit: AuditLog,
     private readonly cursors: HistoryCursorRepo,
     events: SpaceEvents,
@@ -106,7 +106,7 @@ export class HistoryReader {
   async readOnce(space: string): Promise<boolean> {
     const cursor = this.cursors.get(space);
     const chunks: Buffer[] = [];
-    const { exitCode } = await this.runtime.exec(
+    const { exitCode } = await this.exec.run(
       space,
       {
         argv: ["sh", "-c", READ_SCRIPT],

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import type { TerminalServerMessage, TerminalSessionInfo } from "@clawdspace/shared";
 import { TERMINAL_MAX_COLS, TERMINAL_MAX_ROWS } from "@clawdspace/shared";
 import type { WebSocket } from "ws";
-import type { TtyProcess } from "../../runtime/types.js";
+import type { TtyProcess } from "../../engine/ports/exec.js";
 import { RingBuffer } from "../../util/ringBuffer.js";
 import { Utf8Chunker } from "../../util/utf8.js";
 import type { SpaceEventState } from "../spaceEvents.js";

@@ -6,9 +6,9 @@ import {
 } from "@clawdspace/shared";
 import type { Logger } from "pino";
 import type { RawData, WebSocket } from "ws";
-import { ConflictError } from "../../runtime/errors.js";
-import { WORKSPACE } from "../../runtime/naming.js";
-import type { SpaceRuntime, TtyProcess } from "../../runtime/types.js";
+import { ConflictError } from "../../engine/errors.js";
+import { WORKSPACE } from "../../engine/naming.js";
+import type { ExecPort, TtyProcess } from "../../engine/ports/exec.js";
 import type { AuditLog } from "../../store/auditLog.js";
 import type { ActivityTracker } from "../activity.js";
 import { EXEC_ID_ENV, killExec } from "../execCleanup.js";
@@ -42,7 +42,7 @@ export class TerminalService {
   private readonly unsubscribe: () => void;
 
   constructor(
-    private readonly runtime: SpaceRuntime,
+    private readonly exec: ExecPort,
     private readonly spaces: SpaceService,
     private readonly activity: ActivityTracker,
     private readonly audit: AuditLog,
@@ -134,12 +134,12 @@ export class TerminalService {
     };
     let proc: TtyProcess;
     try {
-      proc = await this.runtime.openTty(space, spec, (chunk) => session.pushOutput(chunk));
+      proc = await this.exec.openTty(space, spec, (chunk) => session.pushOutput(chunk));
     } catch (e) {
       // Fell asleep between the upgrade's check and now: wake it and try once more.
       if (!(e instanceof ConflictError)) throw e;
       await this.spaces.wakeAfterConflict(space, e, "terminal", who);
-      proc = await this.runtime.openTty(space, spec, (chunk) => session.pushOutput(chunk));
+      proc = await this.exec.openTty(space, spec, (chunk) => session.pushOutput(chunk));
     }
     session.attachProcess(proc);
     this.sessions.set(session.id, session);
@@ -224,7 +224,7 @@ export class TerminalService {
     // The shell's last `history -a` is in the file now.
     this.history.markDirty(s.space);
     if (reason === "exited" || reason === "destroyed") return Promise.resolve();
-    return killExec(this.runtime, s.space, s.execId).catch((err) =>
+    return killExec(this.exec, s.space, s.execId).catch((err) =>
       this.log.debug({ err, space: s.space, session: s.id }, "could not end a terminal's processes"),
     );
   }

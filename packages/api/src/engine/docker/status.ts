@@ -1,4 +1,4 @@
-import type { RuntimeState } from "../types.js";
+import type { RuntimeState } from "../ports/containers.js";
 
 /** Docker's container states folded into the three the contract knows. */
 export function foldState(dockerState: string | undefined): RuntimeState {

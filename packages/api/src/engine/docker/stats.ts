@@ -1,4 +1,4 @@
-import type { ContainerStats } from "../types.js";
+import type { ContainerStats } from "../ports/containers.js";
 
 /** The subset of Docker's stats document we read (cgroup v1 and v2 shapes). */
 export interface DockerStatsDoc {

@@ -1,4 +1,4 @@
-import type { OutputStream } from "../types.js";
+import type { OutputStream } from "../ports/exec.js";
 
 const HEADER = 8;
 

@@ -1,9 +1,9 @@
 import { posix } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { extract, pack } from "tar-stream";
-import { FileNotFoundError, FileTypeError, PathOutsideError, RuntimeError } from "../errors.js";
-import { WORKSPACE } from "../naming.js";
-import type { ByteSink, FileStat } from "../types.js";
+import { FileNotFoundError, FileTypeError, PathOutsideError, RuntimeError } from "../../../src/engine/errors.js";
+import { WORKSPACE } from "../../../src/engine/naming.js";
+import type { ByteSink, FileStat } from "../../../src/engine/ports/files.js";
 
 type Node =
   | { type: "file"; data: Buffer; mode: number; mtimeMs: number; uid: number }

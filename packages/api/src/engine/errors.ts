@@ -23,6 +23,9 @@ export class ConflictError extends RuntimeError {
   }
 }
 
+/** An engine object (volume, network, image) that does not exist; adapters answer null or false for it. */
+export class EngineObjectNotFoundError extends RuntimeError {}
+
 export class ImageNotFoundError extends RuntimeError {
   constructor(readonly image: string) {
     super(`Image "${image}" is not on this node (Clawdspace never pulls; build or load it first)`);

@@ -1,11 +1,10 @@
-import { FileNotFoundError, FileTypeError, PathOutsideError, RuntimeError } from "./errors.js";
-import { WORKSPACE } from "./naming.js";
-import type { ByteSink, ExecOutcome, ExecSpec, FileStat, FileType, OutputSink, SpaceFileOps } from "./types.js";
+import { FileNotFoundError, FileTypeError, PathOutsideError, RuntimeError } from "../errors.js";
+import { WORKSPACE } from "../naming.js";
+import type { ExecPort, ExecSpec } from "../ports/exec.js";
+import type { ByteSink, FileStat, FileType, FilesPort } from "../ports/files.js";
 
 /** The space's user (docker/space/Dockerfile); every file operation runs as it. */
 export const SPACE_USER = "1001:1001";
-
-type Exec = (name: string, spec: ExecSpec, sink: OutputSink, signal?: AbortSignal) => Promise<ExecOutcome>;
 
 /**
  * Exit codes our scripts use to say what went wrong (well clear of the 1/2/126/127 that
@@ -105,8 +104,8 @@ class Stderr {
  * stdin and stdout: no argument size limit, no whole file in memory, and nothing the
  * space's user could not do itself.
  */
-export class ExecFileOps implements SpaceFileOps {
-  constructor(private readonly exec: Exec) {}
+export class ExecFiles implements FilesPort {
+  constructor(private readonly exec: ExecPort) {}
 
   private async run(
     name: string,
@@ -122,7 +121,7 @@ export class ExecFileOps implements SpaceFileOps {
       user: SPACE_USER,
       stdin: opts.stdin,
     };
-    const { exitCode } = await this.exec(
+    const { exitCode } = await this.exec.run(
       name,
       spec,
       (stream, chunk) => {
@@ -151,13 +150,13 @@ export class ExecFileOps implements SpaceFileOps {
     }
   }
 
-  async listFiles(name: string, dir: string, signal?: AbortSignal): Promise<FileStat[]> {
+  async list(name: string, dir: string, signal?: AbortSignal): Promise<FileStat[]> {
     const chunks: Buffer[] = [];
     await this.run(name, "list", [dir], dir, { stdout: (c) => void chunks.push(c), signal });
     return parseListing(Buffer.concat(chunks));
   }
 
-  async readFile(name: string, path: string, sink: ByteSink, opts: { maxBytes?: number; signal?: AbortSignal } = {}): Promise<{ size: number }> {
+  async read(name: string, path: string, sink: ByteSink, opts: { maxBytes?: number; signal?: AbortSignal } = {}): Promise<{ size: number }> {
     let size = -1;
     let head = Buffer.alloc(0);
     const stdout: ByteSink = (chunk) => {
@@ -174,12 +173,12 @@ export class ExecFileOps implements SpaceFileOps {
     return { size: Math.max(size, 0) };
   }
 
-  async writeFile(name: string, path: string, body: NodeJS.ReadableStream, opts: { size: number; mode?: number; signal?: AbortSignal }): Promise<void> {
+  async write(name: string, path: string, body: NodeJS.ReadableStream, opts: { size: number; mode?: number; signal?: AbortSignal }): Promise<void> {
     const mode = opts.mode === undefined ? "-" : (opts.mode & 0o777).toString(8);
     await this.run(name, "write", [path, String(opts.size), mode], path, { stdin: body, signal: opts.signal });
   }
 
-  async removePath(name: string, path: string, recursive: boolean): Promise<void> {
+  async remove(name: string, path: string, recursive: boolean): Promise<void> {
     await this.run(name, "remove", [path, recursive ? "1" : "0"], path);
   }
 
@@ -187,7 +186,7 @@ export class ExecFileOps implements SpaceFileOps {
     await this.run(name, "mkdir", [path], path);
   }
 
-  async movePath(name: string, from: string, to: string): Promise<void> {
+  async move(name: string, from: string, to: string): Promise<void> {
     await this.run(name, "move", [from, to], from);
   }
 
