@@ -12,7 +12,7 @@ import { systemRoutes } from "./routes/system.js";
 import { templateRoutes } from "./routes/templates.js";
 import { terminalRoutes } from "./routes/terminal.js";
 import type { ExecService } from "./services/execService.js";
-import type { SpaceService } from "./services/spaceService.js";
+import type { Spaces } from "./spaces/spaces.js";
 import type { SystemService } from "./services/systemService.js";
 import type { TemplateService } from "./services/templates/templateService.js";
 import type { TerminalService } from "./services/terminal/terminalService.js";
@@ -32,7 +32,7 @@ import type { SpaceEvents } from "./services/spaceEvents.js";
 export interface AppDeps {
   logger: Logger;
   auth: Authenticator;
-  spaces: SpaceService;
+  spaces: Spaces;
   execs: ExecService;
   system: SystemService;
   templates: TemplateService;
@@ -67,8 +67,8 @@ export function createApp(deps: AppDeps): Express {
   api.use(systemRoutes(deps.system));
   api.use(spaceRoutes(deps.spaces, deps.bodyLimitBytes));
   api.use(execRoutes(deps.execs, { bodyLimit: deps.bodyLimitBytes, maxOutputBytes: deps.execMaxOutputBytes }));
-  api.use(sleepRoutes(deps.spaces, { bodyLimit: deps.bodyLimitBytes, keepaliveMaxMs: deps.keepaliveMaxMs }));
-  api.use(terminalRoutes(deps.spaces, deps.terminals));
+  api.use(sleepRoutes(deps.spaces.sleep, { bodyLimit: deps.bodyLimitBytes, keepaliveMaxMs: deps.keepaliveMaxMs }));
+  api.use(terminalRoutes(deps.spaces.views, deps.terminals));
   api.use(templateRoutes(deps.templates, deps.bodyLimitBytes));
   api.use(fileRoutes(deps.files, deps.bodyLimitBytes));
   api.use(observabilityRoutes(deps.observability));

@@ -4,13 +4,19 @@ import type { AppDeps } from "./app.js";
 import type { Config } from "./config.js";
 import { keyAuthenticator, openAuthenticator } from "./http/auth.js";
 import type { Engine } from "./engine/engine.js";
-import { ActivityTracker, type Clock } from "./services/activity.js";
+import type { Clock } from "./core/clock.js";
+import { ActivityTracker } from "./services/activity.js";
 import { ExecService } from "./services/execService.js";
 import { HostFacts } from "./services/hostFacts.js";
 import { CpuMonitor } from "./services/sleep/cpuMonitor.js";
 import { SleepWorker } from "./services/sleep/worker.js";
 import { SpaceEvents } from "./services/spaceEvents.js";
-import { SpaceService } from "./services/spaceService.js";
+import { SleepChecks } from "./sleep/checks.js";
+import { SleepService } from "./sleep/sleepService.js";
+import { SpaceCreation } from "./spaces/creation.js";
+import { SpaceLifecycle } from "./spaces/lifecycle.js";
+import type { Spaces } from "./spaces/spaces.js";
+import { SpaceViews } from "./spaces/views.js";
 import { HistoryReader } from "./services/terminal/historyReader.js";
 import { TerminalService } from "./services/terminal/terminalService.js";
 import { HistoryCursorRepo } from "./store/historyCursorRepo.js";
@@ -103,33 +109,29 @@ export function composeDeps(
     ? new NetworkPolicy(engine, { ...cfg.network, baseImage: cfg.baseImage, labels: cfg.extraLabels }, logger)
     : undefined;
   const events = new SpaceEvents();
-  const spaces = new SpaceService(
-    { engine, activity, state, host, audit, cpu, log: logger, templates, setup: new SpaceSetup(engine.exec), network, events },
-    {
-      image: cfg.image,
-      defaultMemory: cfg.defaultMemory,
-      defaultCpus: cfg.defaultCpus,
-      pidsLimit: cfg.pidsLimit,
-      node,
-      extraLabels: cfg.extraLabels,
-      sleep: policy,
-      extraCa: extraCaMount(cfg.extraCa),
-    },
+  const lifecycle = new SpaceLifecycle({ containers: engine.containers, volumes: engine.volumes, activity, state, audit, cpu, log: logger, events });
+  const checks = new SleepChecks(engine.exec, activity, state, cpu, policy);
+  const views = new SpaceViews(engine.containers, activity, checks, node);
+  const creation = new SpaceCreation(
+    { containers: engine.containers, volumes: engine.volumes, activity, state, host, audit, log: logger, templates, setup: new SpaceSetup(engine.exec), network, lifecycle, views },
+    { image: cfg.image, defaultMemory: cfg.defaultMemory, defaultCpus: cfg.defaultCpus, pidsLimit: cfg.pidsLimit, node, extraLabels: cfg.extraLabels, extraCa: extraCaMount(cfg.extraCa) },
   );
+  const sleep = new SleepService({ containers: engine.containers, activity, state, audit, cpu, log: logger, lifecycle, checks });
+  const spaces: Spaces = { views, creation, lifecycle, sleep };
   metrics.gauge(
     "clawdspace_spaces",
     "Spaces on this node by state (running, paused, sleeping, hibernated, stopped)",
     async () => {
       const counts: Record<string, number> = { running: 0, paused: 0, sleeping: 0, hibernated: 0, stopped: 0 };
-      for (const s of await spaces.list()) counts[s.state] = (counts[s.state] ?? 0) + 1;
+      for (const s of await views.list()) counts[s.state] = (counts[s.state] ?? 0) + 1;
       return Object.entries(counts).map(([state, value]) => ({ labels: { state }, value }));
     },
     ["state"],
   );
-  const worker = new SleepWorker(engine, spaces, state, activity, cpu, audit, { checkMs: cfg.sleep.checkMs, opTimeoutMs: cfg.sleep.opTimeoutMs }, logger);
+  const worker = new SleepWorker(engine.containers, sleep, checks, lifecycle, state, activity, cpu, audit, { checkMs: cfg.sleep.checkMs, opTimeoutMs: cfg.sleep.opTimeoutMs }, logger);
   const term = cfg.terminal ?? DEFAULT_TERMINAL;
   const history = new HistoryReader(engine.exec, audit, new HistoryCursorRepo(db), events, logger, { pollMs: term.historyPollMs, maxReadBytes: 256 * 1024 }, clock);
-  const terminals = new TerminalService(engine.exec, spaces, activity, audit, history, events, logger, term, clock);
+  const terminals = new TerminalService(engine.exec, lifecycle, activity, audit, history, events, logger, term, clock);
   metrics.gauge("clawdspace_terminal_sessions", "Live terminal sessions on this server", () => terminals.counts().sessions);
   metrics.gauge("clawdspace_terminal_viewers", "Sockets attached to terminal sessions", () => terminals.counts().viewers);
   const observability = new ObservabilityService(engine, cpu, logger, { duCacheMs: cfg.observe.duCacheMs, topProcesses: 20 }, clock);
@@ -140,8 +142,8 @@ export function composeDeps(
     logger,
     auth: cfg.authDisabled ? openAuthenticator : keyAuthenticator([{ name: "default", key: apiKey! }]),
     spaces,
-    execs: new ExecService(engine.exec, spaces, activity, logger, audit),
-    files: new FileService(engine.files, spaces, activity, audit, { maxUploadBytes: cfg.files.maxUploadBytes, maxJsonReadBytes: cfg.bodyLimitBytes }),
+    execs: new ExecService(engine.exec, engine.containers, lifecycle, activity, logger, audit),
+    files: new FileService(engine.files, lifecycle, activity, audit, { maxUploadBytes: cfg.files.maxUploadBytes, maxJsonReadBytes: cfg.bodyLimitBytes }),
     observability,
     metrics,
     pruner: new AuditPruner(audit, cfg.audit, logger),

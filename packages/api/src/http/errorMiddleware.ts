@@ -10,14 +10,30 @@ import {
   RuntimeUnavailableError,
   SpaceNotFoundError,
 } from "../engine/errors.js";
+import type { ErrorCode } from "@clawdspace/shared";
+import { DomainError } from "../core/errors.js";
 import { HttpError } from "./httpError.js";
+
+/** The status of each code a service may raise: the one place domain errors meet HTTP. */
+const DOMAIN_STATUS: Partial<Record<ErrorCode, number>> = {
+  VALIDATION_FAILED: 400,
+  REPO_CLONE_FAILED: 400,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  SPACE_EXISTS: 409,
+  SPACE_STATE_CONFLICT: 409,
+  FILE_CONFLICT: 409,
+  TEMPLATE_BUILTIN: 409,
+  PAYLOAD_TOO_LARGE: 413,
+};
 
 /** A 400 VALIDATION_FAILED that, as the contract asks of every validation failure, carries details.issues. */
 const invalid = (message: string) => new HttpError(400, "VALIDATION_FAILED", message, { issues: [{ path: "", message }] });
 
-/** Maps what the runtime and body parsers throw to HttpErrors; anything else is a bug (500). */
+/** Maps what services, the engine and body parsers throw to HttpErrors; anything else is a bug (500). */
 export function toHttpError(err: unknown): HttpError {
   if (err instanceof HttpError) return err;
+  if (err instanceof DomainError) return new HttpError(DOMAIN_STATUS[err.code] ?? 500, err.code, err.message, err.details);
   if (err instanceof SpaceNotFoundError) return new HttpError(404, "SPACE_NOT_FOUND", err.message);
   if (err instanceof PathOutsideError) {
     return new HttpError(400, "VALIDATION_FAILED", err.message, { issues: [{ path: "path", message: "resolves outside /workspace" }] });

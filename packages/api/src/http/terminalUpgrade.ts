@@ -4,7 +4,7 @@ import type { Duplex } from "node:stream";
 import { SpaceNameSchema, TerminalQuerySchema, type WakeTier } from "@clawdspace/shared";
 import type { Logger } from "pino";
 import { WebSocketServer } from "ws";
-import type { SpaceService } from "../services/spaceService.js";
+import type { Spaces } from "../spaces/spaces.js";
 import type { TerminalService } from "../services/terminal/terminalService.js";
 import type { Authenticator } from "./auth.js";
 import { toHttpError } from "./errorMiddleware.js";
@@ -18,7 +18,7 @@ const CREDENTIALS = new Set(["key", "ticket"]);
 
 export interface TerminalUpgradeDeps {
   auth: Authenticator;
-  spaces: SpaceService;
+  spaces: Pick<Spaces, "views" | "lifecycle">;
   terminals: TerminalService;
   logger: Logger;
 }
@@ -83,12 +83,12 @@ export function attachTerminal(server: Server, deps: TerminalUpgradeDeps): WebSo
     const incoming = req.headers["x-request-id"];
     const requestId = typeof incoming === "string" && REQUEST_ID_RE.test(incoming) ? incoming : randomUUID();
     const who = { actor, requestId };
-    const space = await deps.spaces.get(name);
+    const space = await deps.spaces.views.get(name);
     if (q.data.session && !deps.terminals.get(name, q.data.session)) {
       throw new HttpError(404, "NOT_FOUND", `No terminal session ${q.data.session} in space ${name} (it ended; connect without session= for a new one)`);
     }
     let wake: WakeTier | undefined;
-    if (space.status !== "running") wake = await deps.spaces.wake(name, "terminal", who);
+    if (space.status !== "running") wake = await deps.spaces.lifecycle.wake(name, "terminal", who);
     wss.handleUpgrade(req, socket, head, (ws) => {
       log.info({ url: redactUrl(req.url), space: name, requestId, wake }, "terminal upgraded");
       deps.terminals.open(ws, name, q.data, who, wake).catch((err) => {

@@ -1,5 +1,5 @@
 import type { Request, Response } from "express";
-import type { Actor } from "../services/spaceService.js";
+import type { Actor } from "../core/actor.js";
 
 /** Who is asking (the key's name) and the request id, for audit events. */
 export function actorOf(req: Request, res: Response): Actor {

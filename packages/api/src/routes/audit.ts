@@ -1,6 +1,6 @@
 import { AuditExportQuerySchema, AuditQuerySchema } from "@clawdspace/shared";
 import { Router } from "express";
-import { parse } from "../http/validate.js";
+import { parse } from "../core/validate.js";
 import type { AuditLog } from "../store/auditLog.js";
 import { writeWithBackpressure } from "./streaming.js";
 

@@ -4,7 +4,7 @@ import { Router, type Request, type Response } from "express";
 import { toHttpError } from "../http/errorMiddleware.js";
 import { jsonBody } from "../http/jsonBody.js";
 import { spaceName } from "../http/params.js";
-import { parse } from "../http/validate.js";
+import { parse } from "../core/validate.js";
 import type { OutputStream } from "../engine/ports/exec.js";
 import type { ExecService } from "../services/execService.js";
 import { OutputCollector } from "../util/outputCollector.js";

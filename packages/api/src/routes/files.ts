@@ -13,7 +13,7 @@ import { Router, type NextFunction, type Request, type RequestHandler, type Resp
 import { HttpError } from "../http/httpError.js";
 import { jsonBody } from "../http/jsonBody.js";
 import { spaceName } from "../http/params.js";
-import { parse } from "../http/validate.js";
+import { parse } from "../core/validate.js";
 import type { ByteSink } from "../engine/ports/files.js";
 import type { FileService } from "../services/files/fileService.js";
 import { actorOf } from "./actor.js";

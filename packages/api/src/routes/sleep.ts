@@ -2,8 +2,8 @@ import { Router } from "express";
 import { z } from "zod";
 import { jsonBody } from "../http/jsonBody.js";
 import { spaceName } from "../http/params.js";
-import { parse } from "../http/validate.js";
-import type { SpaceService } from "../services/spaceService.js";
+import { parse } from "../core/validate.js";
+import type { SleepService } from "../sleep/sleepService.js";
 import { actorOf } from "./actor.js";
 import { markWake } from "./spaces.js";
 
@@ -14,17 +14,17 @@ const KeepaliveSchema = z.object({
     .min(0, { error: "ttlMs must be 0 (release) or more" }),
 });
 
-export function sleepRoutes(spaces: SpaceService, opts: { bodyLimit: number; keepaliveMaxMs: number }): Router {
+export function sleepRoutes(sleep: SleepService, opts: { bodyLimit: number; keepaliveMaxMs: number }): Router {
   const r = Router();
   r.post("/spaces/:name/keepalive", ...jsonBody(opts.bodyLimit), async (req, res) => {
     const name = spaceName(req);
     const { ttlMs } = parse(KeepaliveSchema, req.body, "request body");
-    const answer = await spaces.keepalive(name, ttlMs, opts.keepaliveMaxMs, actorOf(req, res));
+    const answer = await sleep.keepalive(name, ttlMs, opts.keepaliveMaxMs, actorOf(req, res));
     markWake(res, answer.wake);
     res.json(answer);
   });
   r.get("/spaces/:name/sleep", async (req, res) => {
-    res.json(await spaces.explainSleep(spaceName(req)));
+    res.json(await sleep.explain(spaceName(req)));
   });
   return r;
 }

@@ -1,10 +1,10 @@
 import { Router } from "express";
 import { spaceName } from "../http/params.js";
-import type { SpaceService } from "../services/spaceService.js";
+import type { SpaceViews } from "../spaces/views.js";
 import type { TerminalService } from "../services/terminal/terminalService.js";
 import { actorOf } from "./actor.js";
 
-export function terminalRoutes(spaces: SpaceService, terminals: TerminalService): Router {
+export function terminalRoutes(spaces: SpaceViews, terminals: TerminalService): Router {
   const r = Router();
   // A browser trades its key (in a header) for a ticket it may put in the WebSocket URL.
   r.post("/spaces/:name/terminal/ticket", async (req, res) => {

@@ -1,6 +1,6 @@
 import type { SpaceStateStore } from "./spaceState.js";
+import type { Clock } from "../core/clock.js";
 
-export type Clock = () => number;
 
 export interface ActivityMark {
   at: number;

@@ -1,13 +1,17 @@
 import { randomUUID } from "node:crypto";
 import type { ExecInput, WakeTier } from "@clawdspace/shared";
 import type { Logger } from "pino";
-import { HttpError } from "../http/httpError.js";
+import { InvalidInputError } from "../core/errors.js";
 import { WORKSPACE } from "../engine/naming.js";
 import type { ExecPort, ExecSpec, OutputSink } from "../engine/ports/exec.js";
 import type { ActivityTracker } from "./activity.js";
 import { EXEC_ID_ENV, OCI_FAILURE, classifyStartFailure, killExec } from "./execCleanup.js";
 import type { AuditLog } from "../store/auditLog.js";
-import type { Actor, SpaceService } from "./spaceService.js";
+import type { Actor } from "../core/actor.js";
+import { ForbiddenError } from "../core/errors.js";
+import { LABEL } from "../engine/naming.js";
+import type { ContainersPort } from "../engine/ports/containers.js";
+import type { SpaceLifecycle } from "../spaces/lifecycle.js";
 
 export const TIMEOUT_EXIT_CODE = 124;
 /** How long past its deadline we wait for `timeout` inside the space before cutting the stream ourselves. */
@@ -39,7 +43,8 @@ export function buildExecSpec(input: ExecInput, execId: string = randomUUID()): 
 export class ExecService {
   constructor(
     private readonly exec: ExecPort,
-    private readonly spaces: SpaceService,
+    private readonly containers: Pick<ContainersPort, "inspect">,
+    private readonly lifecycle: SpaceLifecycle,
     private readonly activity: ActivityTracker,
     private readonly log: Logger,
     private readonly audit?: AuditLog,
@@ -77,7 +82,7 @@ export class ExecService {
   ): Promise<ExecRun> {
     const execId = randomUUID();
     const spec = buildExecSpec(input, execId);
-    if (input.asRoot) spec.user = await this.spaces.rootUserFor(name);
+    if (input.asRoot) spec.user = await this.rootUserFor(name);
     const startedAt = Date.now();
     // runc reports a process it could not start (missing cwd or binary) on stdout with exit 126: catch that
     // first chunk instead of passing it off as the command's output.
@@ -110,15 +115,15 @@ export class ExecService {
     try {
       let exitCode: number;
       try {
-        ({ exitCode } = await this.exec.run(name, spec, sink, controller.signal));
+        const onWoken = (tier: WakeTier) => {
+          wake = tier;
+          onWake?.(tier);
+        };
+        ({ exitCode } = (await this.lifecycle.withWake(name, "exec", who, () => this.exec.run(name, spec, sink, controller.signal), onWoken)).value);
       } catch (e) {
-        if (backstopFired) {
-          exitCode = TIMEOUT_EXIT_CODE;
-        } else {
-          wake = await this.spaces.wakeAfterConflict(name, e, "exec");
-          onWake?.(wake);
-          ({ exitCode } = await this.exec.run(name, spec, sink, controller.signal));
-        }
+        // Past the backstop the abort is ours: the command ran too long, which is an answer, not a failure.
+        if (!backstopFired) throw e;
+        exitCode = TIMEOUT_EXIT_CODE;
       }
       const durationMs = Date.now() - startedAt;
       const timedOut =
@@ -146,10 +151,19 @@ export class ExecService {
     }
   }
 
+  /** Root in a space is for relaxed privileges only (a template's choice, recorded as a label at create). */
+  private async rootUserFor(name: string): Promise<string> {
+    const record = await this.containers.inspect(name);
+    if (record.labels[LABEL.privileges] !== "relaxed") {
+      throw new ForbiddenError(`Space ${name} runs with strict privileges; exec as root needs a template with security.privileges: relaxed`);
+    }
+    return "0:0";
+  }
+
   /** A missing cwd is the caller's mistake (400); a missing program is exit 127 as a shell reports it. */
   private async reportStartFailure(message: string, input: ExecInput, sink: OutputSink): Promise<number> {
     const kind = classifyStartFailure(message);
-    if (kind === "cwd") throw new HttpError(400, "VALIDATION_FAILED", `cwd "${input.cwd ?? WORKSPACE}" does not exist in the space`, { issues: [{ path: "cwd", message: "no such directory in the space" }] });
+    if (kind === "cwd") throw new InvalidInputError(`cwd "${input.cwd ?? WORKSPACE}" does not exist in the space`, [{ path: "cwd", message: "no such directory in the space" }]);
     const program = typeof input.command === "string" ? "bash" : input.command[0];
     await sink("stderr", Buffer.from(kind === "not-found" ? `${program}: command not found\n` : `${message}\n`));
     return kind === "not-found" ? 127 : 126;

@@ -1,4 +1,4 @@
-import { HttpError } from "../http/httpError.js";
+import { InvalidInputError, SetupFailedError } from "../core/errors.js";
 import type { ExecPort } from "../engine/ports/exec.js";
 import { OutputCollector } from "../util/outputCollector.js";
 import { inWorkspace } from "./templates/effective.js";
@@ -35,9 +35,7 @@ export class SpaceSetup {
     const full = inWorkspace(path);
     const out = await this.run(space, ["sh", "-c", WRITE_PRIVATE_FILE, "sh", full], { user: SPACE_USER, stdin: Buffer.from(bytes) });
     if (out.exitCode !== 0) {
-      throw new HttpError(400, "VALIDATION_FAILED", `Invalid request body: envFile: cannot write ${full}`, {
-        issues: [{ path: "envFile.path", message: out.stderr.trim().slice(0, 300) || `exit ${out.exitCode}` }],
-      });
+      throw new InvalidInputError(`Invalid request body: envFile: cannot write ${full}`, [{ path: "envFile.path", message: out.stderr.trim().slice(0, 300) || `exit ${out.exitCode}` }]);
     }
     return full;
   }
@@ -54,7 +52,7 @@ export class SpaceSetup {
     const out = await this.run(space, argv, { user: SPACE_USER, env });
     if (out.exitCode !== 0) {
       const why = scrub(out.stderr, repo.token).trim().split("\n").slice(-3).join(" ").slice(0, 500);
-      throw new HttpError(400, "REPO_CLONE_FAILED", `Cloning ${repo.url} failed: ${why || `git exited with ${out.exitCode}`}`, {
+      throw new SetupFailedError(`Cloning ${repo.url} failed: ${why || `git exited with ${out.exitCode}`}`, {
         exitCode: out.exitCode,
       });
     }

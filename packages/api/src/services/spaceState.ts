@@ -1,5 +1,5 @@
 import type { PausedBy, SpaceStateRepo, SpaceStateRow } from "../store/spaceStateRepo.js";
-import type { Clock } from "./activity.js";
+import type { Clock } from "../core/clock.js";
 
 /** How often coalesced activity marks reach the disk; a restart loses at most this much activity history. */
 const FLUSH_MS = 1000;

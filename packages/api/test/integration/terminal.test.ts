@@ -182,9 +182,9 @@ describe.skipIf(!engineAvailable)("terminal over WebSocket on the real engine", 
     const t = track(await open());
     t.type("echo ALIVE_$((1+1))\r");
     await t.waitText(/ALIVE_2\r\n/);
-    expect(await s.deps.spaces.pauseIdle(name, Date.now() + 60_000, { test: true })).toBe(true);
+    expect(await s.deps.spaces.sleep.pauseIdle(name, Date.now() + 60_000, { test: true })).toBe(true);
     await t.waitStatus("sleeping");
-    expect(await s.deps.spaces.hibernate(name, { test: true })).toBe(true);
+    expect(await s.deps.spaces.sleep.hibernate(name, { test: true })).toBe(true);
     await t.waitStatus("hibernated");
     await t.waitStatus("exited", 60_000);
     await t.until(() => t.closed, 10_000, "close");

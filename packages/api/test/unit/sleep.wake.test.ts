@@ -86,6 +86,19 @@ describe("waking a sleeping or hibernated space", () => {
     expect(space.status).toBe("running");
   });
 
+  it.each([
+    ["exec", (t: Setup["t"]) => t.api.post("/api/spaces/a/exec", { command: ["echo", "ok"] }).set("X-Request-Id", "req-wake-1")],
+    ["files", (t: Setup["t"]) => t.api.get("/api/spaces/a/files?path=/").set("X-Request-Id", "req-wake-1")],
+  ] as const)("a wake caused by %s records who asked and the request id", async (cause, call) => {
+    const s = await setup();
+    await putToSleep(s, false);
+    const res = await call(s.t);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const wakes = s.t.deps.audit.query({ space: "a", type: "space.wake", limit: 10 });
+    expect(wakes).toHaveLength(1);
+    expect(wakes[0]).toMatchObject({ actor: "default", requestId: "req-wake-1", meta: { tier: "warm", cause, from: "sleeping" } });
+  });
+
   it("a woken space is not paused again until it has been idle for the full timeout", async () => {
     const s = await setup();
     await putToSleep(s, false);

@@ -1,16 +1,17 @@
 import { posix } from "node:path";
 import { Readable } from "node:stream";
 import type { FileEntry, WakeTier } from "@clawdspace/shared";
-import { HttpError } from "../../http/httpError.js";
+import { InvalidInputError, StateConflictError, TooLargeError } from "../../core/errors.js";
 import { WORKSPACE } from "../../engine/naming.js";
 import type { ByteSink, FilesPort } from "../../engine/ports/files.js";
 import type { AuditLog } from "../../store/auditLog.js";
 import type { ActivityTracker } from "../activity.js";
-import type { Actor, SpaceService } from "../spaceService.js";
+import type { Actor } from "../../core/actor.js";
+import type { OnWake, SpaceLifecycle } from "../../spaces/lifecycle.js";
 import { sanitizeTar, type SanitizeReport } from "./tarSanitizer.js";
 
 const outside = (path: string) =>
-  new HttpError(400, "VALIDATION_FAILED", `Path "${path}" resolves outside /workspace`, { issues: [{ path: "path", message: "resolves outside /workspace" }] });
+  new InvalidInputError(`Path "${path}" resolves outside /workspace`, [{ path: "path", message: "resolves outside /workspace" }]);
 
 /**
  * A client path to an absolute path under /workspace. "/" is the workspace, as in the
@@ -18,7 +19,7 @@ const outside = (path: string) =>
  * before the space is asked (symlinks are resolved inside the space by the runtime).
  */
 export function workspacePath(path: string): string {
-  if (path.includes("\0")) throw new HttpError(400, "VALIDATION_FAILED", "Path must not contain NUL", { issues: [{ path: "path", message: "contains NUL" }] });
+  if (path.includes("\0")) throw new InvalidInputError("Path must not contain NUL", [{ path: "path", message: "contains NUL" }]);
   const rel = path.replace(/^\/+workspace(?=\/|$)/, "");
   // Climbing is checked on the raw segments: "/../etc" must not be normalised into "/etc".
   const depth = rel.split("/").reduce((d, seg) => (d < 0 ? d : seg === ".." ? d - 1 : seg === "" || seg === "." ? d : d + 1), 0);
@@ -36,8 +37,6 @@ export interface FileServiceOptions {
   maxJsonReadBytes: number;
 }
 
-type OnWake = (tier: WakeTier) => void;
-
 /**
  * Workspace files: confinement, wake-on-demand, activity and audit around the runtime's
  * file operations. Reads are activity but are not audited; every change is.
@@ -45,29 +44,17 @@ type OnWake = (tier: WakeTier) => void;
 export class FileService {
   constructor(
     private readonly files: FilesPort,
-    private readonly spaces: SpaceService,
+    private readonly lifecycle: SpaceLifecycle,
     private readonly activity: ActivityTracker,
     private readonly audit: AuditLog,
     readonly opts: FileServiceOptions,
   ) {}
 
-  /**
-   * Runs an operation, waking the space when the engine says it sleeps. The first attempt
-   * goes straight to the engine (no inspect for a running space); a refused exec consumed
-   * no body yet, so the retry is safe for uploads too.
-   */
+  /** The operation under the one wake path; any file operation is activity. */
   private async awake<T>(name: string, who: Actor, fn: () => Promise<T>, onWake?: OnWake): Promise<{ value: T; wake?: WakeTier }> {
-    let wake: WakeTier | undefined;
-    let value: T;
-    try {
-      value = await fn();
-    } catch (e) {
-      wake = await this.spaces.wakeAfterConflict(name, e, "files", who);
-      onWake?.(wake);
-      value = await fn();
-    }
+    const result = await this.lifecycle.withWake(name, "files", who, fn, onWake);
     this.activity.record(name, "files");
-    return { value, wake };
+    return result;
   }
 
   async list(name: string, path: string, who: Actor, onWake?: OnWake) {
@@ -104,9 +91,9 @@ export class FileService {
 
   async write(name: string, path: string, body: NodeJS.ReadableStream | Buffer, size: number, who: Actor, opts: { mode?: number; signal?: AbortSignal; onWake?: OnWake } = {}) {
     const abs = workspacePath(path);
-    if (abs === WORKSPACE) throw new HttpError(409, "FILE_CONFLICT", "The workspace itself is a folder; name a file inside it");
+    if (abs === WORKSPACE) throw new StateConflictError("FILE_CONFLICT", "The workspace itself is a folder; name a file inside it");
     if (size > this.opts.maxUploadBytes) {
-      throw new HttpError(413, "PAYLOAD_TOO_LARGE", `File is larger than the limit of ${this.opts.maxUploadBytes} bytes`);
+      throw new TooLargeError(`File is larger than the limit of ${this.opts.maxUploadBytes} bytes`);
     }
     const stream = () => (Buffer.isBuffer(body) ? Readable.from([body]) : body);
     const { wake } = await this.awake(name, who, () => this.files.write(name, abs, stream(), { size, mode: opts.mode, signal: opts.signal }), opts.onWake);
@@ -116,7 +103,7 @@ export class FileService {
 
   async remove(name: string, path: string, recursive: boolean, who: Actor, onWake?: OnWake) {
     const abs = workspacePath(path);
-    if (abs === WORKSPACE) throw new HttpError(409, "FILE_CONFLICT", "The workspace itself cannot be deleted");
+    if (abs === WORKSPACE) throw new StateConflictError("FILE_CONFLICT", "The workspace itself cannot be deleted");
     const { wake } = await this.awake(name, who, () => this.files.remove(name, abs, recursive), onWake);
     this.audit.append({ ...who, space: name, type: "space.file.delete", meta: { path: clientPath(abs), recursive } });
     return { message: `Deleted ${clientPath(abs)}`, wake };
@@ -132,7 +119,7 @@ export class FileService {
   async rename(name: string, from: string, to: string, who: Actor, onWake?: OnWake) {
     const a = workspacePath(from);
     const b = workspacePath(to);
-    if (a === WORKSPACE || b === WORKSPACE) throw new HttpError(409, "FILE_CONFLICT", "The workspace itself cannot be renamed");
+    if (a === WORKSPACE || b === WORKSPACE) throw new StateConflictError("FILE_CONFLICT", "The workspace itself cannot be renamed");
     const { wake } = await this.awake(name, who, () => this.files.move(name, a, b), onWake);
     this.audit.append({ ...who, space: name, type: "space.file.rename", meta: { from: clientPath(a), to: clientPath(b) } });
     return { message: `Renamed ${clientPath(a)} to ${clientPath(b)}`, wake };
@@ -162,8 +149,8 @@ export class FileService {
       opts.onWake,
     ).catch((e: unknown) => {
       const flags = e as { tooLarge?: boolean; invalidTar?: boolean; message?: string };
-      if (flags.tooLarge) throw new HttpError(413, "PAYLOAD_TOO_LARGE", flags.message ?? "archive too large");
-      if (flags.invalidTar) throw new HttpError(400, "VALIDATION_FAILED", flags.message ?? "not a tar", { issues: [{ path: "body", message: "not a valid tar archive" }] });
+      if (flags.tooLarge) throw new TooLargeError(flags.message ?? "archive too large");
+      if (flags.invalidTar) throw new InvalidInputError(flags.message ?? "not a tar", [{ path: "body", message: "not a valid tar archive" }]);
       throw e;
     });
     const r = await report!;

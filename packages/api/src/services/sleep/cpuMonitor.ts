@@ -1,5 +1,5 @@
 import type { ContainersPort } from "../../engine/ports/containers.js";
-import type { Clock } from "../activity.js";
+import type { Clock } from "../../core/clock.js";
 
 interface Sample {
   usageNs: number;

@@ -1,12 +1,12 @@
 import type { Logger } from "pino";
-import type { SpaceRecord } from "../../engine/ports/containers.js";
-import type { Engine } from "../../engine/engine.js";
+import type { ContainersPort, SpaceRecord } from "../../engine/ports/containers.js";
 import type { AuditLog } from "../../store/auditLog.js";
 import type { ActivityTracker } from "../activity.js";
-import type { SpaceService } from "../spaceService.js";
+import type { SleepChecks } from "../../sleep/checks.js";
+import type { SleepService } from "../../sleep/sleepService.js";
+import type { SpaceLifecycle } from "../../spaces/lifecycle.js";
 import type { SpaceStateStore } from "../spaceState.js";
 import type { CpuMonitor } from "./cpuMonitor.js";
-import { checkVeto } from "./veto.js";
 
 export interface SleepWorkerOptions {
   checkMs: number;
@@ -39,8 +39,10 @@ export class SleepWorker {
   private readonly lastVeto = new Map<string, string>();
 
   constructor(
-    private readonly engine: Pick<Engine, "containers" | "exec">,
-    private readonly spaces: SpaceService,
+    private readonly containers: ContainersPort,
+    private readonly sleep: SleepService,
+    private readonly checks: SleepChecks,
+    private readonly lifecycle: SpaceLifecycle,
     private readonly state: SpaceStateStore,
     private readonly activity: ActivityTracker,
     private readonly cpu: CpuMonitor,
@@ -76,7 +78,7 @@ export class SleepWorker {
   }
 
   async tick(): Promise<TickReport> {
-    const records = await this.engine.containers.list();
+    const records = await this.containers.list();
     const report: TickReport = { spaces: records.length, checked: 0, paused: 0, hibernated: 0, repaused: 0, skippedInFlight: 0 };
     await this.reconcile(records, report);
     const steps: Array<() => Promise<void>> = [];
@@ -85,11 +87,11 @@ export class SleepWorker {
         report.skippedInFlight++;
         continue;
       }
-      const decision = this.spaces.sleepDecision(r);
+      const decision = this.checks.decision(r);
       let step: (() => Promise<void>) | null = null;
       if (decision.action === "hibernate") {
         step = async () => {
-          if (await this.spaces.hibernate(r.name, { sleptMs: this.activity.now() - (this.state.get(r.name).pausedAt ?? 0) })) report.hibernated++;
+          if (await this.sleep.hibernate(r.name, { sleptMs: this.activity.now() - (this.state.get(r.name).pausedAt ?? 0) })) report.hibernated++;
         };
       } else if (decision.action === "check") {
         step = () => this.checkAndPause(r, report);
@@ -135,8 +137,7 @@ export class SleepWorker {
       this.activity.record(r.name, "cpu");
       return;
     }
-    const veto = await checkVeto(this.engine.exec, r.name);
-    await this.cpu.rebase(r.name);
+    const veto = await this.checks.veto(r.name);
     if (veto) {
       this.state.update(r.name, { veto, vetoAt: this.activity.now() });
       if (this.lastVeto.get(r.name) !== veto) {
@@ -149,7 +150,7 @@ export class SleepWorker {
     this.lastVeto.delete(r.name);
     if (this.state.get(r.name).veto) this.state.update(r.name, { veto: null, vetoAt: null });
     const row = this.state.get(r.name);
-    const paused = await this.spaces.pauseIdle(r.name, decidedAt, {
+    const paused = await this.sleep.pauseIdle(r.name, decidedAt, {
       idleMs: decidedAt - row.lastActivityAt,
       lastActivitySource: row.lastActivitySource,
       cpuPercent: cpu.percent,
@@ -174,23 +175,23 @@ export class SleepWorker {
       const row = this.state.peek(r.name);
       if (!row) continue;
       if (r.state === "running" && row.pausedBy) {
-        const exact = await this.engine.containers.inspect(r.name).catch(() => null);
+        const exact = await this.containers.inspect(r.name).catch(() => null);
         if (exact?.startedAt && row.pausedAt !== null && exact.startedAt.getTime() > row.pausedAt) {
-          await this.engine.containers.pause(r.name).catch((err) => this.log.warn({ err, space: r.name }, "could not restore pause"));
+          await this.containers.pause(r.name).catch((err) => this.log.warn({ err, space: r.name }, "could not restore pause"));
           this.audit.append({ space: r.name, actor: "worker", type: "space.pause", meta: { reason: "restore", pausedBy: row.pausedBy } });
           this.log.info({ space: r.name, pausedBy: row.pausedBy }, "engine restarted a paused space; paused it again");
           report.repaused++;
-          this.spaces.emitState(r.name, row.pausedBy === "idle" ? "sleeping" : "paused", "restore");
+          this.lifecycle.emitState(r.name, row.pausedBy === "idle" ? "sleeping" : "paused", "restore");
         } else {
           // Someone resumed it behind our back (docker unpause): it is awake now.
           this.state.clearSleep(r.name);
           this.activity.record(r.name, "wake");
-          this.spaces.emitState(r.name, "running", "external");
+          this.lifecycle.emitState(r.name, "running", "external");
         }
       } else if (r.state === "running" && row.hibernatedAt) {
         this.state.clearSleep(r.name);
         this.activity.record(r.name, "wake");
-        this.spaces.emitState(r.name, "running", "external");
+        this.lifecycle.emitState(r.name, "running", "external");
       }
     }
   }

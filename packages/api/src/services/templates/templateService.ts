@@ -1,10 +1,10 @@
 import { PutTemplateRequestSchema, TemplateNameSchema, TemplateSchema, type Template, type TemplateDetail, type TemplateSummary } from "@clawdspace/shared";
 import YAML from "yaml";
-import { HttpError } from "../../http/httpError.js";
-import { parse } from "../../http/validate.js";
+import { InvalidInputError, NotFoundError, StateConflictError } from "../../core/errors.js";
+import { parse } from "../../core/validate.js";
 import type { AuditLog } from "../../store/auditLog.js";
 import type { TemplateRepo } from "../../store/templateRepo.js";
-import type { Actor } from "../spaceService.js";
+import type { Actor } from "../../core/actor.js";
 import type { HostFacts } from "../hostFacts.js";
 import { BUILTIN_TEMPLATES } from "./builtin.js";
 
@@ -30,7 +30,7 @@ export class TemplateService {
     const n = this.checkName(name);
     const row = this.repo.get(n);
     const builtin = BUILTIN_TEMPLATES[n];
-    if (!row && !builtin) throw new HttpError(404, "NOT_FOUND", `No template named "${n}"`);
+    if (!row && !builtin) throw new NotFoundError(`No template named "${n}"`);
     const yaml = row ? row.yaml : YAML.stringify(builtin);
     return { name: n, yaml, builtin: Boolean(builtin), overridden: Boolean(builtin && row), template: this.resolve(n)! as unknown as Record<string, unknown> };
   }
@@ -72,8 +72,8 @@ export class TemplateService {
       this.audit.append({ ...who, type: "template.delete", meta: { name: n, reverted: builtin } });
       return builtin ? `Template ${n} reverted to the built-in` : `Template ${n} deleted`;
     }
-    if (builtin) throw new HttpError(409, "TEMPLATE_BUILTIN", `Template ${n} is built in and cannot be deleted (PUT one of the same name to override it)`);
-    throw new HttpError(404, "NOT_FOUND", `No template named "${n}"`);
+    if (builtin) throw new StateConflictError("TEMPLATE_BUILTIN", `Template ${n} is built in and cannot be deleted (PUT one of the same name to override it)`);
+    throw new NotFoundError(`No template named "${n}"`);
   }
 
   /** A runtime the engine lacks is refused when the template is stored, not when a space is made from it. */
@@ -82,15 +82,15 @@ export class TemplateService {
     if (!runtime) return;
     const { runtimes } = await this.host.get();
     if (!runtimes.includes(runtime)) {
-      throw new HttpError(400, "VALIDATION_FAILED", `Invalid template: ${path}: the engine has no runtime "${runtime}"`, {
-        issues: [{ path, message: `the engine has no runtime "${runtime}" (it has: ${runtimes.join(", ")}); see docs/TEMPLATES.md for gVisor` }],
-      });
+      throw new InvalidInputError(`Invalid template: ${path}: the engine has no runtime "${runtime}"`, [
+        { path, message: `the engine has no runtime "${runtime}" (it has: ${runtimes.join(", ")}); see docs/TEMPLATES.md for gVisor` },
+      ]);
     }
   }
 
   private checkName(name: string): string {
     const r = TemplateNameSchema.safeParse(name);
-    if (!r.success) throw HttpError.validation(r.error, "template name");
+    if (!r.success) throw InvalidInputError.fromZod(r.error, "template name");
     return r.data;
   }
 }
@@ -99,13 +99,13 @@ function parseText(text: string): unknown {
   const doc = YAML.parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length) {
     const issues = doc.errors.map((e) => ({ path: "yaml", message: e.message.split("\n")[0]! }));
-    throw new HttpError(400, "VALIDATION_FAILED", `Invalid template: yaml: ${issues[0]!.message}`, { issues });
+    throw new InvalidInputError(`Invalid template: yaml: ${issues[0]!.message}`, issues);
   }
   const value = doc.toJS({ maxAliasCount: 16 });
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    throw new HttpError(400, "VALIDATION_FAILED", "Invalid template: yaml: must be a mapping of fields", {
-      issues: [{ path: "yaml", message: "must be a mapping of fields (name, resources, network, ...)" }],
-    });
+    throw new InvalidInputError("Invalid template: yaml: must be a mapping of fields", [
+      { path: "yaml", message: "must be a mapping of fields (name, resources, network, ...)" },
+    ]);
   }
   return value;
 }

@@ -6,13 +6,13 @@ import {
 } from "@clawdspace/shared";
 import type { Logger } from "pino";
 import type { RawData, WebSocket } from "ws";
-import { ConflictError } from "../../engine/errors.js";
 import { WORKSPACE } from "../../engine/naming.js";
-import type { ExecPort, TtyProcess } from "../../engine/ports/exec.js";
+import type { ExecPort } from "../../engine/ports/exec.js";
 import type { AuditLog } from "../../store/auditLog.js";
 import type { ActivityTracker } from "../activity.js";
 import { EXEC_ID_ENV, killExec } from "../execCleanup.js";
-import type { Actor, SpaceService } from "../spaceService.js";
+import type { Actor } from "../../core/actor.js";
+import type { SpaceLifecycle } from "../../spaces/lifecycle.js";
 import type { SpaceEvents } from "../spaceEvents.js";
 import type { HistoryReader } from "./historyReader.js";
 import { TerminalSession, type Viewer } from "./session.js";
@@ -43,7 +43,7 @@ export class TerminalService {
 
   constructor(
     private readonly exec: ExecPort,
-    private readonly spaces: SpaceService,
+    private readonly lifecycle: SpaceLifecycle,
     private readonly activity: ActivityTracker,
     private readonly audit: AuditLog,
     readonly history: HistoryReader,
@@ -132,15 +132,8 @@ export class TerminalService {
       cols: session.size.cols,
       rows: session.size.rows,
     };
-    let proc: TtyProcess;
-    try {
-      proc = await this.exec.openTty(space, spec, (chunk) => session.pushOutput(chunk));
-    } catch (e) {
-      // Fell asleep between the upgrade's check and now: wake it and try once more.
-      if (!(e instanceof ConflictError)) throw e;
-      await this.spaces.wakeAfterConflict(space, e, "terminal", who);
-      proc = await this.exec.openTty(space, spec, (chunk) => session.pushOutput(chunk));
-    }
+    // It may have fallen asleep between the upgrade's check and now.
+    const { value: proc } = await this.lifecycle.withWake(space, "terminal", who, () => this.exec.openTty(space, spec, (chunk) => session.pushOutput(chunk)));
     session.attachProcess(proc);
     this.sessions.set(session.id, session);
     this.activity.record(space, "terminal");
@@ -183,7 +176,7 @@ export class TerminalService {
     this.history.markDirty(s.space);
     if (s.spaceState !== "running") {
       // Typing into a sleeping space wakes it; the keystrokes wait in the stream until it runs.
-      this.spaces.wake(s.space, "terminal", { actor: v.actor, requestId: v.requestId }).catch((err) =>
+      this.lifecycle.wake(s.space, "terminal", { actor: v.actor, requestId: v.requestId }).catch((err) =>
         this.log.warn({ err, space: s.space }, "could not wake the space for terminal input"),
       );
     }

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { Clock } from "../activity.js";
+import type { Clock } from "../../core/clock.js";
 
 export const TICKET_TTL_MS = 30_000;
 

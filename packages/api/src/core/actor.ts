@@ -1,0 +1,5 @@
+/** Who asked for an operation, for the audit log. */
+export interface Actor {
+  actor?: string;
+  requestId?: string;
+}
