@@ -18,5 +18,5 @@ export type * from "./engine/ports/helpers.js";
 export type * from "./engine/ports/system.js";
 export type * from "./engine/ports/files.js";
 export { attachTerminal } from "./http/terminalUpgrade.js";
-export { RingBuffer } from "./util/ringBuffer.js";
-export { AuditLog } from "./store/auditLog.js";
+export { RingBuffer } from "./terminal/ringBuffer.js";
+export { AuditLog } from "./audit/auditLog.js";

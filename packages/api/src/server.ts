@@ -1,11 +1,11 @@
 import { createServer, type Server } from "node:http";
 import type { Logger } from "pino";
 import { createApp } from "./app.js";
-import { resolveApiKey } from "./apiKey.js";
+import { resolveApiKey } from "./http/apiKey.js";
 import { composeDeps } from "./compose.js";
 import type { Config } from "./config.js";
 import { createDockerEngine } from "./engine/docker/createDockerEngine.js";
-import { ensureHelperImage, ensureSpaceImage } from "./services/imageBuilder.js";
+import { ensureHelperImage, ensureSpaceImage } from "./images/imageBuilder.js";
 import { openDb } from "./store/db.js";
 import { attachTerminal } from "./http/terminalUpgrade.js";
 

@@ -2,7 +2,7 @@
 import { ConfigError, loadConfig } from "../config.js";
 import { createLogger } from "../http/logger.js";
 import { createDockerEngine } from "../engine/docker/createDockerEngine.js";
-import { ensureSpaceImage } from "../services/imageBuilder.js";
+import { ensureSpaceImage } from "../images/imageBuilder.js";
 
 try {
   const cfg = loadConfig();

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { pino, type Logger } from "pino";
 import { pinoHttp } from "pino-http";
-import { maskDeep, maskString } from "../util/mask.js";
+import { maskDeep, maskString } from "../core/mask.js";
 
 /** Strips credentials from a URL before it is logged. */
 const SECRET_PARAMS = new Set(["key", "ticket", "token", "api_key", "apikey"]);

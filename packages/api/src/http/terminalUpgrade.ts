@@ -5,7 +5,7 @@ import { SpaceNameSchema, TerminalQuerySchema, type WakeTier } from "@clawdspace
 import type { Logger } from "pino";
 import { WebSocketServer } from "ws";
 import type { Spaces } from "../spaces/spaces.js";
-import type { TerminalService } from "../services/terminal/terminalService.js";
+import type { TerminalService } from "../terminal/terminalService.js";
 import type { Authenticator } from "./auth.js";
 import { toHttpError } from "./errorMiddleware.js";
 import { HttpError } from "./httpError.js";

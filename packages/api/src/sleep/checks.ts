@@ -1,11 +1,11 @@
 import type { ExecPort } from "../engine/ports/exec.js";
 import type { SpaceRecord } from "../engine/ports/containers.js";
-import type { ActivityTracker } from "../services/activity.js";
-import type { CpuMonitor } from "../services/sleep/cpuMonitor.js";
-import { decideSleep, type SleepDecision, type SleepPolicy } from "../services/sleep/decide.js";
-import { checkVeto, type Veto } from "../services/sleep/veto.js";
-import type { SpaceStateStore } from "../services/spaceState.js";
-import { sleepPolicyOf } from "../services/templates/effective.js";
+import type { ActivityTracker } from "./activity.js";
+import type { CpuMonitor } from "./cpuMonitor.js";
+import { decideSleep, type SleepDecision, type SleepPolicy } from "./decide.js";
+import { checkVeto, type Veto } from "./veto.js";
+import type { SpaceStateStore } from "./spaceState.js";
+import { sleepPolicyOf } from "../templates/effective.js";
 
 /**
  * The checks behind "may this space sleep now?", one copy for the sleep worker (which acts

@@ -1,10 +1,10 @@
 import type { Logger } from "pino";
 import type { Actor } from "../core/actor.js";
 import type { ContainersPort } from "../engine/ports/containers.js";
-import type { AuditLog } from "../store/auditLog.js";
-import type { ActivityTracker } from "../services/activity.js";
-import type { CpuMonitor } from "../services/sleep/cpuMonitor.js";
-import type { SpaceStateStore } from "../services/spaceState.js";
+import type { AuditLog } from "../audit/auditLog.js";
+import type { ActivityTracker } from "./activity.js";
+import type { CpuMonitor } from "./cpuMonitor.js";
+import type { SpaceStateStore } from "./spaceState.js";
 import type { SpaceLifecycle } from "../spaces/lifecycle.js";
 import type { SleepChecks } from "./checks.js";
 

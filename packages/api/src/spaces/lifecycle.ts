@@ -5,12 +5,12 @@ import { StateConflictError } from "../core/errors.js";
 import { ConflictError } from "../engine/errors.js";
 import type { ContainersPort } from "../engine/ports/containers.js";
 import type { VolumesPort } from "../engine/ports/volumes.js";
-import type { AuditLog } from "../store/auditLog.js";
-import { KeyedLock } from "../util/keyedLock.js";
-import type { ActivityTracker } from "../services/activity.js";
-import type { CpuMonitor } from "../services/sleep/cpuMonitor.js";
-import type { SpaceEvents, SpaceEventState } from "../services/spaceEvents.js";
-import type { SpaceStateStore } from "../services/spaceState.js";
+import type { AuditLog } from "../audit/auditLog.js";
+import { KeyedLock } from "../core/keyedLock.js";
+import type { ActivityTracker } from "../sleep/activity.js";
+import type { CpuMonitor } from "../sleep/cpuMonitor.js";
+import type { SpaceEvents, SpaceEventState } from "../events/spaceEvents.js";
+import type { SpaceStateStore } from "../sleep/spaceState.js";
 
 export interface SpaceLifecycleDeps {
   containers: ContainersPort;

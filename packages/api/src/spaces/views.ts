@@ -1,7 +1,7 @@
 import type { Space } from "@clawdspace/shared";
 import type { ContainerStats, ContainersPort, SpaceRecord } from "../engine/ports/containers.js";
-import type { ActivityTracker } from "../services/activity.js";
-import { toSpaceView } from "../services/spaceView.js";
+import type { ActivityTracker } from "../sleep/activity.js";
+import { toSpaceView } from "./spaceView.js";
 import type { SleepChecks } from "../sleep/checks.js";
 
 /** Spaces as the wire shows them: engine records with their activity and sleep verdict. */

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildContext } from "../../src/services/imageBuilder.js";
+import { buildContext } from "../../src/images/imageBuilder.js";
 import { engineAvailable, runId, spaceName, startTestServer, type TestServer } from "./support.js";
 import { pino } from "pino";
 

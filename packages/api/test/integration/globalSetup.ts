@@ -5,8 +5,8 @@ import type { TestProject } from "vitest/node";
 import { loadConfig } from "../../src/config.js";
 import { createDockerEngine } from "../../src/engine/docker/createDockerEngine.js";
 import type { Engine } from "../../src/engine/engine.js";
-import { ensureHelperImage, ensureSpaceImage } from "../../src/services/imageBuilder.js";
-import { NETWORK_MODE_LABEL, NetworkPolicy } from "../../src/services/network/networkPolicy.js";
+import { ensureHelperImage, ensureSpaceImage } from "../../src/images/imageBuilder.js";
+import { NETWORK_MODE_LABEL, NetworkPolicy } from "../../src/network/networkPolicy.js";
 
 export const RUN_LABEL = "clawdspace.test-run";
 /** A run's network prefix: its bridges are t<run>-inet and t<run>-lan. */

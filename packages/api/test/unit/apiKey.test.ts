@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { resolveApiKey } from "../../src/apiKey.js";
+import { resolveApiKey } from "../../src/http/apiKey.js";
 
 describe("resolveApiKey", () => {
   let dir: string;

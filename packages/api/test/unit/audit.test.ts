@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { AuditLog } from "../../src/store/auditLog.js";
+import { AuditLog } from "../../src/audit/auditLog.js";
 import { openDb } from "../../src/store/db.js";
-import { MASK } from "../../src/util/mask.js";
+import { MASK } from "../../src/core/mask.js";
 import { createSpace, expectError, makeApp } from "./helpers.js";
 
 function log(clock = () => 1_000_000) {

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../src/config.js";
-import { EXTRA_CA_DIR, extraCaMount } from "../../src/services/extraCa.js";
+import { EXTRA_CA_DIR, extraCaMount } from "../../src/spaces/extraCa.js";
 
 const base = { HOME: "/home/tester" };
 const fails = (env: Record<string, string>, variable: string) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { KeyedLock } from "../../src/util/keyedLock.js";
+import { KeyedLock } from "../../src/core/keyedLock.js";
 
 const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MASK, isSecretName, maskArgv, maskDeep, maskString } from "../../src/util/mask.js";
+import { MASK, isSecretName, maskArgv, maskDeep, maskString } from "../../src/core/mask.js";
 
 const gh = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8";
 

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import request from "supertest";
 import { describe, expect, it } from "vitest";
-import { ROUTES, openapiPath } from "../../src/openapi/spec.js";
+import { ROUTES, openapiPath } from "../../src/system/openapiSpec.js";
 import { KEY, createSpace, makeApp } from "./helpers.js";
 
 describe("/metrics", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyScript, chainsOf, removeScript, resolversOf } from "../../src/services/network/rules.js";
+import { applyScript, chainsOf, removeScript, resolversOf } from "../../src/network/rules.js";
 import { createSpace, makeApp } from "./helpers.js";
 
 const policyConfig = { network: { policy: true, prefix: "cstest", helperImage: "clawdspace/netpolicy:test", dnsServers: undefined } };

@@ -1,6 +1,6 @@
 import { StringDecoder } from "node:string_decoder";
 import { describe, expect, it } from "vitest";
-import { OutputCollector, completeUtf8Prefix } from "../../src/util/outputCollector.js";
+import { OutputCollector, completeUtf8Prefix } from "../../src/exec/outputCollector.js";
 
 describe("completeUtf8Prefix", () => {
   it("keeps complete text whole", () => {

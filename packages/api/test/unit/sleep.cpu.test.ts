@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { FakeWorld } from "../support/fakes/world.js";
-import { CpuMonitor } from "../../src/services/sleep/cpuMonitor.js";
+import { CpuMonitor } from "../../src/sleep/cpuMonitor.js";
 
 const SEC = 1000;
 const NS_PER_MS = 1e6;

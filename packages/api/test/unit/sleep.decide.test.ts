@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { decideSleep, type SleepInputs, type SleepPolicy } from "../../src/services/sleep/decide.js";
-import type { SpaceStateRow } from "../../src/store/spaceStateRepo.js";
+import { decideSleep, type SleepInputs, type SleepPolicy } from "../../src/sleep/decide.js";
+import type { SpaceStateRow } from "../../src/sleep/spaceStateRepo.js";
 
 const NOW = 1_900_000_000_000;
 const MIN = 60_000;

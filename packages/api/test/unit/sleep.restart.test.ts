@@ -8,7 +8,7 @@ import { createApp } from "../../src/app.js";
 import { composeDeps } from "../../src/compose.js";
 import { FakeWorld } from "../support/fakes/world.js";
 import { openDb, type Db } from "../../src/store/db.js";
-import { SpaceStateRepo } from "../../src/store/spaceStateRepo.js";
+import { SpaceStateRepo } from "../../src/sleep/spaceStateRepo.js";
 import { KEY, testConfig } from "./helpers.js";
 
 const SEC = 1000;

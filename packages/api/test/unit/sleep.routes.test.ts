@@ -1,6 +1,6 @@
 import request from "supertest";
 import { describe, expect, it } from "vitest";
-import { WAKE_HEADER } from "../../src/routes/spaces.js";
+import { WAKE_HEADER } from "../../src/spaces/routes.js";
 import { createSpace, expectError, issuePaths, makeApp } from "./helpers.js";
 
 const SEC = 1000;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { FakeContainers } from "../support/fakes/fakeContainers.js";
 import { FakeWorld } from "../support/fakes/world.js";
-import { WAKE_HEADER } from "../../src/routes/spaces.js";
+import { WAKE_HEADER } from "../../src/spaces/routes.js";
 import { createSpace, makeApp } from "./helpers.js";
 
 const SEC = 1000;

@@ -202,7 +202,7 @@ describe("templates: built-ins", () => {
     const { join } = await import("node:path");
     const { tmpdir } = await import("node:os");
     const dir = mkdtempSync(join(tmpdir(), "tpl-"));
-    const { TemplateRepo } = await import("../../src/store/templateRepo.js");
+    const { TemplateRepo } = await import("../../src/templates/templateRepo.js");
     const db1 = openDb(dir);
     new TemplateRepo(db1).put("kept", "name: kept\n", 1);
     db1.close();

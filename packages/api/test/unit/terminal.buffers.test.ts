@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { RingBuffer } from "../../src/util/ringBuffer.js";
-import { Utf8Chunker, completeUtf8Length } from "../../src/util/utf8.js";
+import { RingBuffer } from "../../src/terminal/ringBuffer.js";
+import { Utf8Chunker, completeUtf8Length } from "../../src/core/utf8.js";
 
 describe("RingBuffer", () => {
   it("addresses bytes by absolute offset and replays from any cursor", () => {

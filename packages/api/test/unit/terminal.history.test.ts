@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { completeLines, parsableChunk, parseHistory } from "../../src/services/terminal/historyParser.js";
+import { completeLines, parsableChunk, parseHistory } from "../../src/terminal/historyParser.js";
 
 describe("bash history parser", () => {
   it("takes each command's time from the #<epoch> line before it", () => {

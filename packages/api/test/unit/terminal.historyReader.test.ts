@@ -1,11 +1,11 @@
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { FakeWorld } from "../support/fakes/world.js";
-import { SpaceEvents } from "../../src/services/spaceEvents.js";
-import { HistoryReader } from "../../src/services/terminal/historyReader.js";
-import { AuditLog } from "../../src/store/auditLog.js";
+import { SpaceEvents } from "../../src/events/spaceEvents.js";
+import { HistoryReader } from "../../src/terminal/historyReader.js";
+import { AuditLog } from "../../src/audit/auditLog.js";
 import { openDb } from "../../src/store/db.js";
-import { HistoryCursorRepo } from "../../src/store/historyCursorRepo.js";
+import { HistoryCursorRepo } from "../../src/terminal/historyCursorRepo.js";
 import { createSpace, makeApp } from "./helpers.js";
 
 /** Plays the read script against an in-memory file, as `stat`, `tail -c` and `head -c` would. */

@@ -1,6 +1,6 @@
 import type { WebSocket } from "ws";
 import { describe, expect, it } from "vitest";
-import { TerminalSession } from "../../src/services/terminal/session.js";
+import { TerminalSession } from "../../src/terminal/session.js";
 
 /** A socket whose send buffer we control: nothing drains until the test says so. */
 function slowSocket() {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { TicketStore } from "../../src/services/terminal/tickets.js";
+import { TicketStore } from "../../src/terminal/tickets.js";
 
 describe("terminal tickets", () => {
   it("is single-use and bound to its space", () => {

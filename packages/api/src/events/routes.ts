@@ -1,0 +1,35 @@
+import { Router } from "express";
+import type { SpaceEvents } from "./spaceEvents.js";
+
+/**
+ * Server-sent events of space state changes, so a dashboard sees the worker pausing a space or
+ * another client creating one at once, without polling every space. A comment line every
+ * keepAliveMs keeps proxies and idle timeouts from closing a quiet stream.
+ */
+export function eventRoutes(events: SpaceEvents, keepAliveMs: number): Router {
+  const r = Router();
+  r.get("/events", (req, res) => {
+    res.writeHead(200, {
+      "Content-Type": "text/event-stream; charset=utf-8",
+      "Cache-Control": "no-cache, no-transform",
+      Connection: "keep-alive",
+      "X-Accel-Buffering": "no",
+    });
+    res.write("retry: 2000\n: connected\n\n");
+    const off = events.on((e) => {
+      res.write(`event: space\ndata: ${JSON.stringify({ space: e.space, state: e.state, cause: e.cause, at: new Date(e.at).toISOString() })}\n\n`);
+    });
+    const timer = setInterval(() => res.write(": keep-alive\n\n"), keepAliveMs);
+    timer.unref();
+    // A shutdown must not wait out the grace period for open dashboards: end the stream, they reconnect.
+    const offClose = events.onClose(() => res.end());
+    const stop = () => {
+      off();
+      offClose();
+      clearInterval(timer);
+    };
+    req.on("close", stop);
+    res.on("close", stop);
+  });
+  return r;
+}
