@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { engineAvailable, spaceName, startTestServer, type TestServer } from "./support.js";
+import { describe, expect, it } from "vitest";
+import { useTestServer } from "./fixture.js";
+import { engineAvailable } from "./support.js";
 
 const alnum = (n: number) => randomBytes(n * 2).toString("base64").replace(/[^A-Za-z0-9]/g, "").slice(0, n);
 const upper = (n: number) => Array.from(randomBytes(n), (b) => "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"[b % 32]).join("");
@@ -18,22 +18,12 @@ const SECRETS = {
 };
 
 describe.skipIf(!engineAvailable)("audit log on the real engine", () => {
-  let s: TestServer;
-  let dataDir: string;
   const log = new PassThrough();
   let logText = "";
   log.on("data", (c: Buffer) => (logText += c.toString()));
-  const name = spaceName("audit");
-
-  beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), "cs-audit-"));
-    s = await startTestServer({ CLAWDSPACE_DATA_DIR: dataDir, AUDIT_MAX_EVENTS: "1000000", AUDIT_MAX_AGE_DAYS: "0" }, { logStream: log });
-  });
-  afterAll(async () => {
-    await s?.client.deleteSpace(name, { removeVolume: true }).catch(() => undefined);
-    await s?.close();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
-  });
+  // the store on disk, to search it for secrets; the space is made by the first test, as part of what it audits
+  const s = useTestServer({ env: { AUDIT_MAX_EVENTS: "1000000", AUDIT_MAX_AGE_DAYS: "0" }, dataDir: true, logStream: log });
+  const name = s.spaceName("audit");
 
   it("records every operation in order with actor and request id, and never a planted secret", async () => {
     const first = (await s.client.audit({ limit: 1 })).nextAfter ?? 0;
@@ -76,8 +66,8 @@ describe.skipIf(!engineAvailable)("audit log on the real engine", () => {
     // nowhere: the API's answers, the store's files on disk (WAL included), the server's log, /metrics
     s.deps.state.flush();
     const answers = JSON.stringify(events) + JSON.stringify([...(await collect(s.client.auditExport()))]);
-    const files = await readdir(dataDir);
-    const disk = (await Promise.all(files.filter((f) => f.startsWith("clawdspace.db")).map((f) => readFile(join(dataDir, f))))).map((b) => b.toString("latin1")).join("");
+    const files = await readdir(s.dataDir);
+    const disk = (await Promise.all(files.filter((f) => f.startsWith("clawdspace.db")).map((f) => readFile(join(s.dataDir, f))))).map((b) => b.toString("latin1")).join("");
     expect(disk.length).toBeGreaterThan(0);
     const metrics = await (await s.fetch("/metrics")).text();
     expect(logText.length).toBeGreaterThan(0);

@@ -1,17 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { engineAvailable, spaceName, startTestServer, type TestServer } from "./support.js";
+import { describe, expect, it } from "vitest";
+import { useServerWithSpace } from "./fixture.js";
+import { engineAvailable } from "./support.js";
 
 describe.skipIf(!engineAvailable)("exec on the real engine", () => {
-  let s: TestServer;
-  const name = spaceName("exec");
-  beforeAll(async () => {
-    s = await startTestServer();
-    await s.client.createSpace({ name, memory: "256m" });
-  });
-  afterAll(async () => {
-    await s?.client.deleteSpace(name, { removeVolume: true }).catch(() => undefined);
-    await s?.close();
-  });
+  const s = useServerWithSpace("exec");
+  const { name } = s;
 
   it("keeps stdout and stderr apart and passes exit code 42", async () => {
     const r = await s.client.exec(name, { command: "echo out; echo err >&2; exit 42" });
@@ -103,11 +96,7 @@ describe.skipIf(!engineAvailable)("exec on the real engine", () => {
     const missing = await s.client.exec(name, { command: ["no-such-program", "x"] });
     expect(missing).toMatchObject({ exitCode: 127, stdout: "" });
     expect(missing.stderr).toMatch(/no-such-program: command not found/);
-    const badCwd = await s.fetch(`/api/spaces/${name}/exec`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ command: "pwd", cwd: "/no/such/dir" }),
-    });
+    const badCwd = await s.post(`/api/spaces/${name}/exec`, { command: "pwd", cwd: "/no/such/dir" });
     expect(badCwd.status).toBe(400);
     expect(((await badCwd.json()) as { error: string }).error).toMatch(/cwd/);
   });
@@ -123,11 +112,7 @@ describe.skipIf(!engineAvailable)("exec on the real engine", () => {
       { command: "x", env: { A: "a\u0000b" } },
       { command: "x".repeat(200_000) },
     ]) {
-      const res = await s.fetch(`/api/spaces/${name}/exec`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(body),
-      });
+      const res = await s.post(`/api/spaces/${name}/exec`, body);
       expect(res.status, JSON.stringify(body)).toBe(400);
     }
   });

@@ -2,10 +2,11 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildContext } from "../../src/images/imageBuilder.js";
-import { engineAvailable, runId, spaceName, startTestServer, type TestServer } from "./support.js";
-import { pino } from "pino";
+import { useTestServer, type ServerFixture } from "./fixture.js";
+import { engineAvailable, runId } from "./support.js";
 
 /** A CA and a server certificate for localhost, made by this test with openssl. */
 function makeTestCa(dir: string) {
@@ -44,11 +45,8 @@ echo "log:$(cat /tmp/https.log 2>/dev/null | tr '\\n' '|')"
 kill $pid
 `;
 
-const post = (s: TestServer, path: string, body: unknown) =>
-  s.fetch(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-
-async function probe(s: TestServer, name: string, serverPem: string): Promise<string> {
-  const res = await post(s, "/api/spaces", { name, memory: "384m" });
+async function probe(s: ServerFixture, name: string, serverPem: string): Promise<string> {
+  const res = await s.post("/api/spaces", { name, memory: "384m" });
   expect(res.status, await res.clone().text()).toBe(201);
   await s.client.exec(name, { command: ["sh", "-c", "cat > /tmp/srv.pem", "sh"], stdin: serverPem });
   await s.client.exec(name, { command: ["sh", "-c", "cat > /tmp/srv.py"], stdin: SERVER });
@@ -58,22 +56,19 @@ async function probe(s: TestServer, name: string, serverPem: string): Promise<st
 describe.skipIf(!engineAvailable)("an operator's extra CA bundle", () => {
   let dir: string;
   let ca: ReturnType<typeof makeTestCa>;
-  let withCa: TestServer;
-  let without: TestServer;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "clawdspace-ca-"));
     ca = makeTestCa(dir);
-    withCa = await startTestServer({ CLAWDSPACE_EXTRA_CA: ca.caPath });
-    without = await startTestServer({ CLAWDSPACE_EXTRA_CA: "none" });
   });
   afterAll(async () => {
-    await withCa?.close();
-    await without?.close();
     rmSync(dir, { recursive: true, force: true });
   });
+  // registered after the CA's hooks: started once the CA exists, closed before its folder goes
+  const withCa = useTestServer({ env: () => ({ CLAWDSPACE_EXTRA_CA: ca.caPath }) });
+  const without = useTestServer({ env: { CLAWDSPACE_EXTRA_CA: "none" } });
 
   it("is mounted read-only and trusted by curl, python, node, git and pip in the space", async () => {
-    const name = spaceName("ca");
+    const name = withCa.spaceName("ca");
     const out = await probe(withCa, name, ca.serverPem);
     expect(out).toContain("curl:hello-tls rc=0");
     expect(out).toContain("python:hello-tls");
@@ -87,17 +82,17 @@ describe.skipIf(!engineAvailable)("an operator's extra CA bundle", () => {
     const info = await withCa.docker.getContainer(`clawdspace-${name}`).inspect();
     const mount = info.Mounts.find((m) => m.Destination.startsWith("/usr/local/share/ca-certificates/clawdspace-operator"));
     expect(mount).toMatchObject({ Type: "bind", Source: ca.caPath, RW: false });
-    await withCa.fetch(`/api/spaces/${name}?removeVolume=true`, { method: "DELETE" });
+    await withCa.removeSpace(name);
   });
 
   it("without the setting the same clients refuse the server", async () => {
-    const name = spaceName("noca");
+    const name = without.spaceName("noca");
     const out = await probe(without, name, ca.serverPem);
     expect(out).toMatch(/curl:.*certificate.* rc=60/s);
     expect(out).toMatch(/git:.*certificate verification failed/);
     expect(out).toMatch(/node:ERR UNABLE_TO_VERIFY/);
     expect(out).not.toContain("hello-tls");
-    await without.fetch(`/api/spaces/${name}?removeVolume=true`, { method: "DELETE" });
+    await without.removeSpace(name);
   });
 
   it("is passed to the image build as a .crt the Dockerfile keeps", async () => {

@@ -7,7 +7,8 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { extract, pack } from "tar-stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { engineAvailable, spaceName, startTestServer, type TestServer } from "./support.js";
+import { useServerWithSpace } from "./fixture.js";
+import { engineAvailable } from "./support.js";
 
 const MB = 1024 * 1024;
 
@@ -41,19 +42,14 @@ async function untar(stream: ReadableStream<Uint8Array>) {
 }
 
 describe.skipIf(!engineAvailable)("files on the real engine", () => {
-  let s: TestServer;
+  const s = useServerWithSpace("files");
+  const { name, sh } = s;
   let dir: string;
-  const name = spaceName("files");
-  const sh = async (command: string) => (await s.client.exec(name, { command })).stdout;
 
   beforeAll(async () => {
-    s = await startTestServer();
     dir = await mkdtemp(join(tmpdir(), "cs-files-"));
-    await s.client.createSpace({ name, memory: "256m" });
   });
   afterAll(async () => {
-    await s?.client.deleteSpace(name, { removeVolume: true }).catch(() => undefined);
-    await s?.close();
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 

@@ -1,19 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { engineAvailable, spaceName, startTestServer, type TestServer } from "./support.js";
+import { describe, expect, it } from "vitest";
+import { useServerWithSpace } from "./fixture.js";
+import { engineAvailable } from "./support.js";
 
 describe.skipIf(!engineAvailable)("what a space may do", () => {
-  let s: TestServer;
-  const name = spaceName("iso");
-  beforeAll(async () => {
-    s = await startTestServer({ SPACE_PIDS_LIMIT: "200" });
-    await s.client.createSpace({ name, memory: "300m", cpus: 1 });
-  });
-  afterAll(async () => {
-    await s?.client.deleteSpace(name, { removeVolume: true }).catch(() => undefined);
-    await s?.close();
-  });
-
-  const sh = async (command: string) => s.client.exec(name, { command });
+  const s = useServerWithSpace("iso", { env: { SPACE_PIDS_LIMIT: "200" }, space: { memory: "300m", cpus: 1 } });
+  const sh = (command: string) => s.exec(command);
 
   it("runs as uid 1001 with no capabilities and no new privileges", async () => {
     expect((await sh("id -u")).stdout.trim()).toBe("1001");
@@ -40,7 +31,7 @@ describe.skipIf(!engineAvailable)("what a space may do", () => {
   });
 
   it("an offline space has no network interface but loopback", async () => {
-    const off = spaceName("off");
+    const off = s.spaceName("off");
     await s.client.createSpace({ name: off, memory: "128m", template: "offline" });
     try {
       const links = (await s.client.exec(off, { command: "ls /sys/class/net" })).stdout.split(/\s+/).filter(Boolean);

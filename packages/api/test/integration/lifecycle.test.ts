@@ -1,22 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { engineAvailable, spaceName, startTestServer, type TestServer } from "./support.js";
+import { describe, expect, it } from "vitest";
+import { useTestServer } from "./fixture.js";
+import { engineAvailable } from "./support.js";
 
 describe.skipIf(!engineAvailable)("space lifecycle on the real engine", () => {
-  let s: TestServer;
-  beforeAll(async () => {
-    s = await startTestServer();
-  });
-  afterAll(async () => {
-    await s?.close();
-  });
+  const s = useTestServer();
 
   it("creates, lists, execs, pauses, resumes and destroys a space", async () => {
-    const name = spaceName("life");
-    const created = await s.fetch("/api/spaces", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ name, memory: "256m", cpus: 0.5 }),
-    });
+    const name = s.spaceName("life");
+    const created = await s.post("/api/spaces", { name, memory: "256m", cpus: 0.5 });
     expect(created.status).toBe(201);
     const { space } = (await created.json()) as { space: Record<string, unknown> };
     expect(space).toMatchObject({ name, status: "running", state: "running", memory: 256 * 1024 ** 2, cpus: 0.5 });
@@ -46,7 +37,7 @@ describe.skipIf(!engineAvailable)("space lifecycle on the real engine", () => {
     expect(stats.memoryLimitBytes).toBe(256 * 1024 ** 2);
     expect(stats.pids).toBeGreaterThan(0);
 
-    const del = await s.fetch(`/api/spaces/${name}?removeVolume=true`, { method: "DELETE" });
+    const del = await s.removeSpace(name);
     expect(del.status).toBe(200);
     expect((await s.fetch(`/api/spaces/${name}`)).status).toBe(404);
     const vols = await s.docker.listVolumes({ filters: { name: [`clawdspace-vol-${name}`] } });
@@ -54,7 +45,7 @@ describe.skipIf(!engineAvailable)("space lifecycle on the real engine", () => {
   });
 
   it("answers 404 for a missing space on every space route", async () => {
-    const name = spaceName("ghost");
+    const name = s.spaceName("ghost");
     const routes: Array<[string, string]> = [
       ["GET", `/api/spaces/${name}`],
       ["DELETE", `/api/spaces/${name}`],
@@ -75,12 +66,8 @@ describe.skipIf(!engineAvailable)("space lifecycle on the real engine", () => {
   });
 
   it("refuses an image that is not on the node with a 400, leaving nothing behind", async () => {
-    const name = spaceName("noimg");
-    const res = await s.fetch("/api/spaces", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ name, image: "clawdspace-test/does-not-exist:never" }),
-    });
+    const name = s.spaceName("noimg");
+    const res = await s.post("/api/spaces", { name, image: "clawdspace-test/does-not-exist:never" });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { code: string }).code).toBe("IMAGE_NOT_FOUND");
     const vols = await s.docker.listVolumes({ filters: { name: [`clawdspace-vol-${name}`] } });
@@ -90,12 +77,8 @@ describe.skipIf(!engineAvailable)("space lifecycle on the real engine", () => {
   it("refuses a GPU space on a node without a GPU with a 400, leaving nothing behind", async () => {
     const caps = await s.client.capabilities();
     if (caps.gpu) return; // this node has one: nothing to refuse
-    const name = spaceName("gpu");
-    const res = await s.fetch("/api/spaces", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ name, gpu: true, memory: "128m" }),
-    });
+    const name = s.spaceName("gpu");
+    const res = await s.post("/api/spaces", { name, gpu: true, memory: "128m" });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: string }).error).toMatch(/GPU/);
     expect(await s.docker.listContainers({ all: true, filters: { name: [`clawdspace-${name}`] } })).toHaveLength(0);
@@ -104,10 +87,10 @@ describe.skipIf(!engineAvailable)("space lifecycle on the real engine", () => {
   });
 
   it("gives exactly one 201 for 20 concurrent creates of one name", async () => {
-    const name = spaceName("race");
+    const name = s.spaceName("race");
     const answers = await Promise.all(
       Array.from({ length: 20 }, () =>
-        s.fetch("/api/spaces", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name }) }),
+        s.post("/api/spaces", { name }),
       ),
     );
     const statuses = answers.map((a) => a.status).sort();
@@ -119,7 +102,7 @@ describe.skipIf(!engineAvailable)("space lifecycle on the real engine", () => {
   });
 
   it("lists 3 spaces with a single engine call", async () => {
-    const names = [spaceName("l1"), spaceName("l2"), spaceName("l3")];
+    const names = [s.spaceName("l1"), s.spaceName("l2"), s.spaceName("l3")];
     await Promise.all(names.map((name) => s.client.createSpace({ name, memory: "128m" })));
     const before = s.calls.counts();
     const spaces = await s.client.listSpaces();

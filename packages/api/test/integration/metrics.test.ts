@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { engineAvailable, spaceName, startTestServer, type TestServer } from "./support.js";
+import { describe, expect, it } from "vitest";
+import { useServerWithSpace } from "./fixture.js";
+import { engineAvailable } from "./support.js";
 
 /** Parses the Prometheus text format into name{labels} -> value. */
 function parseProm(text: string): Map<string, number> {
@@ -14,16 +15,8 @@ function parseProm(text: string): Map<string, number> {
 }
 
 describe.skipIf(!engineAvailable)("stats, observability and metrics on the real engine", () => {
-  let s: TestServer;
-  const name = spaceName("metrics");
-  beforeAll(async () => {
-    s = await startTestServer();
-    await s.client.createSpace({ name, memory: "256m" });
-  });
-  afterAll(async () => {
-    await s?.client.deleteSpace(name, { removeVolume: true }).catch(() => undefined);
-    await s?.close();
-  });
+  const s = useServerWithSpace("metrics");
+  const { name } = s;
 
   it("stats carry plausible numbers, CPU from the read's own two samples", async () => {
     await s.client.exec(name, { command: "nohup sh -c 'while :; do :; done' >/dev/null 2>&1 &" });

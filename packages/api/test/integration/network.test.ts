@@ -9,10 +9,9 @@ import { chainsOf } from "../../src/network/rules.js";
 import { networkNames } from "../../src/network/networkPolicy.js";
 import { testNetworkPrefix } from "./globalSetup.js";
 import { makeNetns, waitForOutput, type TestNetns } from "./netns.js";
-import { engineAvailable, runId, spaceName, startTestServer, type TestServer } from "./support.js";
+import { useTestServer, type ServerFixture } from "./fixture.js";
+import { engineAvailable, runId } from "./support.js";
 
-const post = (s: TestServer, path: string, body: unknown) =>
-  s.fetch(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 const iptables = (...args: string[]) => execFileSync("iptables", args, { encoding: "utf8" });
 
 // Every probe goes to a listener this test made: the private one in its namespace, and its own on the host.
@@ -24,8 +23,6 @@ echo "links:$(ls /sys/class/net | tr '\\n' ' ')"
 `;
 
 describe.skipIf(!engineAvailable)("network policy on the real engine", () => {
-  let s: TestServer;
-  let open: TestServer;
   let ns: TestNetns;
   let dir: string;
   let host: Server;
@@ -44,12 +41,21 @@ describe.skipIf(!engineAvailable)("network policy on the real engine", () => {
     host = createServer((_req, res) => res.end("host-ok\n"));
     await new Promise<void>((r) => host.listen(0, "0.0.0.0", r));
     hostPort = (host.address() as AddressInfo).port;
+  });
+  afterAll(async () => {
+    await new Promise<void>((r) => (host ? host.close(() => r()) : r()));
+    ns?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
-    s = await startTestServer();
-    open = await startTestServer({ CLAWDSPACE_NETWORK_POLICY: "false" });
-    const make = async (srv: TestServer, key: string, body: Record<string, unknown>) => {
-      const name = spaceName(key);
-      const res = await post(srv, "/api/spaces", { name, memory: "256m", ...body });
+  // after the listeners' hooks, so the servers stop (and their spaces go) before the listeners do
+  const s = useTestServer();
+  const open = useTestServer({ env: { CLAWDSPACE_NETWORK_POLICY: "false" } });
+
+  beforeAll(async () => {
+    const make = async (srv: ServerFixture, key: string, body: Record<string, unknown>) => {
+      const name = srv.spaceName(key);
+      const res = await srv.post("/api/spaces", { name, memory: "256m", ...body });
       expect(res.status, await res.clone().text()).toBe(201);
       spaces[key] = name;
     };
@@ -57,16 +63,7 @@ describe.skipIf(!engineAvailable)("network policy on the real engine", () => {
     await make(open, "open", { network: "internet" });
   });
 
-  afterAll(async () => {
-    for (const [key, name] of Object.entries(spaces)) await (key === "open" ? open : s).fetch(`/api/spaces/${name}?removeVolume=true`, { method: "DELETE" });
-    await s?.close();
-    await open?.close();
-    await new Promise<void>((r) => (host ? host.close(() => r()) : r()));
-    ns?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  const probe = async (srv: TestServer, key: string) => (await srv.client.exec(spaces[key]!, { command: PROBE(privateUrl, hostPort), timeoutMs: 60_000 })).stdout;
+  const probe = async (srv: ServerFixture, key: string) => (await srv.client.exec(spaces[key]!, { command: PROBE(privateUrl, hostPort), timeoutMs: 60_000 })).stdout;
 
   it("internet: no private listener, no host port; the internet and name resolution work", async () => {
     const out = await probe(s, "inet");
@@ -80,8 +77,8 @@ describe.skipIf(!engineAvailable)("network policy on the real engine", () => {
   });
 
   it("internet: spaces on the same network cannot reach each other", async () => {
-    const peer = spaceName("peer");
-    expect((await post(s, "/api/spaces", { name: peer, memory: "256m", network: "internet" })).status).toBe(201);
+    const peer = s.spaceName("peer");
+    expect((await s.post("/api/spaces", { name: peer, memory: "256m", network: "internet" })).status).toBe(201);
     spaces.peer = peer;
     const info = await s.docker.getContainer(`clawdspace-${peer}`).inspect();
     const peerIp = Object.values(info.NetworkSettings.Networks)[0]!.IPAddress;
@@ -128,10 +125,10 @@ describe.skipIf(!engineAvailable)("network policy on the real engine", () => {
     await s.deps.network!.reapply();
     expect(iptables("-S").split("\n").filter((l) => l.includes(bridge)).length).toBe(before);
 
-    const extra = spaceName("gone");
-    expect((await post(s, "/api/spaces", { name: extra, memory: "256m", network: "lan" })).status).toBe(201);
-    await s.fetch(`/api/spaces/${extra}?removeVolume=true`, { method: "DELETE" });
-    await s.fetch(`/api/spaces/${spaces.lan}?removeVolume=true`, { method: "DELETE" });
+    const extra = s.spaceName("gone");
+    expect((await s.post("/api/spaces", { name: extra, memory: "256m", network: "lan" })).status).toBe(201);
+    await s.removeSpace(extra);
+    await s.removeSpace(spaces.lan!);
     delete spaces.lan;
     await s.deps.network!.remove("lan");
     expect(iptables("-S").split("\n").filter((l) => l.includes(bridge))).toEqual([]);

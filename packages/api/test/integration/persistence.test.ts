@@ -1,28 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { engineAvailable, spaceName, startTestServer, type TestServer } from "./support.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { useServerWithSpace } from "./fixture.js";
+import { engineAvailable } from "./support.js";
 
 describe.skipIf(!engineAvailable)("wake on demand and data that outlives the container", () => {
-  let s: TestServer;
-  const name = spaceName("keep");
-  const read = async () => (await s.client.exec(name, { command: "cat /workspace/data.txt" })).stdout;
+  const s = useServerWithSpace("keep");
+  const { name } = s;
+  const read = () => s.sh("cat /workspace/data.txt");
 
   beforeAll(async () => {
-    s = await startTestServer();
-    await s.client.createSpace({ name, memory: "256m" });
-    await s.client.exec(name, { command: "echo precious > /workspace/data.txt" });
-  });
-  afterAll(async () => {
-    await s?.client.deleteSpace(name, { removeVolume: true }).catch(() => undefined);
-    await s?.close();
+    await s.sh("echo precious > /workspace/data.txt");
   });
 
   it("wakes a paused space on exec (warm) and keeps its data", async () => {
     await s.client.pauseSpace(name);
-    const res = await s.fetch(`/api/spaces/${name}/exec`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ command: "cat /workspace/data.txt" }),
-    });
+    const res = await s.post(`/api/spaces/${name}/exec`, { command: "cat /workspace/data.txt" });
     expect(res.headers.get("x-clawdspace-wake")).toBe("warm");
     expect(await res.json()).toMatchObject({ stdout: "precious\n", exitCode: 0, wake: "warm" });
     expect((await s.client.getSpace(name)).status).toBe("running");

@@ -5,8 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { useTestServer } from "./fixture.js";
 import { makeNetns, waitForOutput, type TestNetns } from "./netns.js";
-import { engineAvailable, spaceName, startTestServer, type TestServer } from "./support.js";
+import { engineAvailable } from "./support.js";
 
 const PORT = 8080;
 
@@ -25,11 +26,7 @@ function makeRepos(root: string) {
   git(root, "clone", "-q", "--bare", seed, join(root, "srv", "private", "app.git"));
 }
 
-const post = (s: TestServer, path: string, body: unknown) =>
-  s.fetch(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-
 describe.skipIf(!engineAvailable)("repositories at create, from a git server the test runs", () => {
-  let s: TestServer;
   let ns: TestNetns;
   let dir: string;
   let base: string;
@@ -44,33 +41,33 @@ describe.skipIf(!engineAvailable)("repositories at create, from a git server the
     server.stderr?.on("data", () => undefined);
     await waitForOutput(server, /listening/);
     base = `http://${ns.ip}:${PORT}`;
-    const stream = new Writable({
-      write(chunk, _enc, cb) {
-        logs.push(chunk.toString());
-        cb();
-      },
-    });
-    s = await startTestServer({}, { logStream: stream });
   });
   afterAll(async () => {
-    await s?.close();
     ns?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
+  const stream = new Writable({
+    write(chunk, _enc, cb) {
+      logs.push(chunk.toString());
+      cb();
+    },
+  });
+  // after the git server's hooks: started once it serves, closed before it goes
+  const s = useTestServer({ logStream: stream });
 
   it("clones a public repository's branch into the template's folder", async () => {
     await s.client.putTemplate({ name: "t-repo", workspace: { defaultRepoDest: "code" }, network: { mode: "lan" } });
-    const name = spaceName("pub");
-    const res = await post(s, "/api/spaces", { name, template: "t-repo", memory: "256m", repoUrl: `${base}/public/app.git`, repoBranch: "feature/x" });
+    const name = s.spaceName("pub");
+    const res = await s.post("/api/spaces", { name, template: "t-repo", memory: "256m", repoUrl: `${base}/public/app.git`, repoBranch: "feature/x" });
     expect(res.status, await res.clone().text()).toBe(201);
     const out = await s.client.exec(name, { command: "cd /workspace/code && git branch --show-current && cat README FEATURE && stat -c %u .git" });
     expect(out.stdout).toBe("feature/x\non-main\non-feature\n1001\n");
-    await s.fetch(`/api/spaces/${name}?removeVolume=true`, { method: "DELETE" });
+    await s.removeSpace(name);
   });
 
   it("clones a private one with a token that is then found nowhere", async () => {
-    const name = spaceName("priv");
-    const res = await post(s, "/api/spaces", { name, memory: "256m", network: "lan", repoUrl: `${base}/private/app.git`, repoToken: token });
+    const name = s.spaceName("priv");
+    const res = await s.post("/api/spaces", { name, memory: "256m", network: "lan", repoUrl: `${base}/private/app.git`, repoToken: token });
     expect(res.status, await res.clone().text()).toBe(201);
     expect((await s.client.exec(name, { command: "cat /workspace/app/README" })).stdout).toBe("on-main\n");
 
@@ -99,7 +96,7 @@ describe.skipIf(!engineAvailable)("repositories at create, from a git server the
     expect(logs.join("")).toContain("space created");
     expect(logs.join("")).not.toContain(token);
     expect(JSON.stringify(await s.client.getSpace(name))).not.toContain(token);
-    await s.fetch(`/api/spaces/${name}?removeVolume=true`, { method: "DELETE" });
+    await s.removeSpace(name);
   });
 
   it("a wrong token or a missing branch fails the create and removes the container and the volume", async () => {
@@ -108,8 +105,8 @@ describe.skipIf(!engineAvailable)("repositories at create, from a git server the
       { repoUrl: `${base}/private/app.git` },
       { repoUrl: `${base}/public/app.git`, repoBranch: "no-such-branch" },
     ]) {
-      const name = spaceName("fail");
-      const res = await post(s, "/api/spaces", { name, memory: "256m", network: "lan", ...body });
+      const name = s.spaceName("fail");
+      const res = await s.post("/api/spaces", { name, memory: "256m", network: "lan", ...body });
       const answer = (await res.json()) as { code: string; error: string };
       expect(res.status, JSON.stringify(answer)).toBe(400);
       expect(answer.code).toBe("REPO_CLONE_FAILED");
@@ -120,8 +117,8 @@ describe.skipIf(!engineAvailable)("repositories at create, from a git server the
   });
 
   it("is refused for network none before anything is made", async () => {
-    const name = spaceName("none");
-    const res = await post(s, "/api/spaces", { name, template: "offline", repoUrl: `${base}/public/app.git` });
+    const name = s.spaceName("none");
+    const res = await s.post("/api/spaces", { name, template: "offline", repoUrl: `${base}/public/app.git` });
     expect(res.status).toBe(400);
     await expect(s.docker.getContainer(`clawdspace-${name}`).inspect()).rejects.toMatchObject({ statusCode: 404 });
   });

@@ -1,9 +1,7 @@
-import { mkdtemp } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { Space } from "@clawdspace/shared";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { engineAvailable, spaceName, startTestServer, type TestServer } from "./support.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { useTestServer, withTestServer } from "./fixture.js";
+import { engineAvailable } from "./support.js";
 
 // Short timeouts so the real worker acts within seconds: 3 s idle, 1 s ticks, 4 s asleep before hibernating.
 const SLEEP_ENV = { IDLE_TIMEOUT_MS: "3000", SLEEP_CHECK_MS: "1000", HIBERNATE_AFTER_MS: "4000" };
@@ -29,18 +27,13 @@ interface SleepAnswer {
 }
 
 describe.skipIf(!engineAvailable)("auto-sleep on the real engine", () => {
-  let s: TestServer;
-  const names = { idle: spaceName("idle"), cpu: spaceName("cpu"), exec: spaceName("lexec"), lease: spaceName("lease"), git: spaceName("git"), pkg: spaceName("pkg") };
+  const s = useTestServer({ env: SLEEP_ENV });
+  const names = { idle: s.spaceName("idle"), cpu: s.spaceName("cpu"), exec: s.spaceName("lexec"), lease: s.spaceName("lease"), git: s.spaceName("git"), pkg: s.spaceName("pkg") };
   const state = async (name: string) => (await s.client.getSpace(name)).state;
   const explain = async (name: string) => (await (await s.fetch(`/api/spaces/${name}/sleep`)).json()) as SleepAnswer;
 
   beforeAll(async () => {
-    s = await startTestServer(SLEEP_ENV);
     await Promise.all(Object.values(names).map((name) => s.client.createSpace({ name, memory: "128m" })));
-  });
-  afterAll(async () => {
-    await Promise.all(Object.values(names).map((n) => s?.client.deleteSpace(n, { removeVolume: true }).catch(() => undefined)));
-    await s?.close();
   });
 
   describe.concurrent("decisions", () => {
@@ -95,11 +88,7 @@ describe.skipIf(!engineAvailable)("auto-sleep on the real engine", () => {
 
     it("holds a space awake with a lease until it expires", async () => {
       const name = names.lease;
-      const res = await s.fetch(`/api/spaces/${name}/keepalive`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ ttlMs: 7000 }),
-      });
+      const res = await s.post(`/api/spaces/${name}/keepalive`, { ttlMs: 7000 });
       const lease = (await res.json()) as { until: string };
       expect(Date.parse(lease.until)).toBeGreaterThan(Date.now() + 5000);
       await sleep(5000);
@@ -135,7 +124,7 @@ describe.skipIf(!engineAvailable)("auto-sleep on the real engine", () => {
   });
 
   it("a space the user paused stays paused: no wake, no hibernate", async () => {
-    const name = spaceName("user");
+    const name = s.spaceName("user");
     await s.client.createSpace({ name, memory: "128m" });
     await s.client.pauseSpace(name);
     await sleep(6000); // beyond idle + hibernate delay
@@ -147,45 +136,32 @@ describe.skipIf(!engineAvailable)("auto-sleep on the real engine", () => {
 });
 
 describe.skipIf(!engineAvailable)("auto-sleep across a restart of the server", () => {
-  it("remembers activity: an active space is not paused early, an idle one is not forgotten", async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), "cs-sleep-"));
-    const env = { ...SLEEP_ENV, IDLE_TIMEOUT_MS: "6000", HIBERNATE_AFTER_MS: "0", CLAWDSPACE_DATA_DIR: dataDir };
-    const first = await startTestServer(env);
-    const active = spaceName("ract");
-    const idle = spaceName("ridle");
-    const manual = spaceName("rman");
-    try {
-      await Promise.all([active, idle, manual].map((name) => first.client.createSpace({ name, memory: "128m" })));
-      await first.client.pauseSpace(manual);
+  // each test its own server settings and store; the fixture removes the spaces and the store after the body
+  it("remembers activity: an active space is not paused early, an idle one is not forgotten", () =>
+    withTestServer({ env: { ...SLEEP_ENV, IDLE_TIMEOUT_MS: "6000", HIBERNATE_AFTER_MS: "0" }, dataDir: true }, async (s) => {
+      const active = s.spaceName("ract");
+      const idle = s.spaceName("ridle");
+      const manual = s.spaceName("rman");
+      await Promise.all([active, idle, manual].map((name) => s.client.createSpace({ name, memory: "128m" })));
+      await s.client.pauseSpace(manual);
       await sleep(3500);
       const touchedAt = Date.now();
-      await first.client.exec(active, { command: "true" });
-      await first.close();
+      await s.client.exec(active, { command: "true" });
 
-      const second = await startTestServer(env);
-      try {
-        // idle since creation (6 s ago by the time this runs): paused soon after the new server starts
-        await waitFor("idle space paused after restart", async () => (await second.client.getSpace(idle)).state === "sleeping", 20_000);
-        // the active one was touched < 6 s ago: a server that forgot would treat it as new or as idle
-        const a = await second.client.getSpace(active);
-        if (Date.now() - touchedAt < 5500) expect(a.state).toBe("running");
-        expect(Math.abs(Date.parse(a.activity.lastAt!) - touchedAt)).toBeLessThan(2000);
-        await waitFor("active space paused once idle", async () => (await second.client.getSpace(active)).state === "sleeping", 20_000);
-        expect((await second.client.getSpace(manual)).state).toBe("paused");
-      } finally {
-        await Promise.all([active, idle, manual].map((n) => second.client.deleteSpace(n, { removeVolume: true }).catch(() => undefined)));
-        await second.close();
-      }
-    } finally {
-      await first.close().catch(() => undefined);
-    }
-  });
+      await s.restart();
+      // idle since creation (6 s ago by the time this runs): paused soon after the new server starts
+      await waitFor("idle space paused after restart", async () => (await s.client.getSpace(idle)).state === "sleeping", 20_000);
+      // the active one was touched < 6 s ago: a server that forgot would treat it as new or as idle
+      const a = await s.client.getSpace(active);
+      if (Date.now() - touchedAt < 5500) expect(a.state).toBe("running");
+      expect(Math.abs(Date.parse(a.activity.lastAt!) - touchedAt)).toBeLessThan(2000);
+      await waitFor("active space paused once idle", async () => (await s.client.getSpace(active)).state === "sleeping", 20_000);
+      expect((await s.client.getSpace(manual)).state).toBe("paused");
+    }));
 
-  it("pauses again a space that the engine restarted while it was paused", async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), "cs-sleep-"));
-    const s = await startTestServer({ ...SLEEP_ENV, IDLE_TIMEOUT_MS: "60000", CLAWDSPACE_DATA_DIR: dataDir });
-    const name = spaceName("erst");
-    try {
+  it("pauses again a space that the engine restarted while it was paused", () =>
+    withTestServer({ env: { ...SLEEP_ENV, IDLE_TIMEOUT_MS: "60000" }, dataDir: true }, async (s) => {
+      const name = s.spaceName("erst");
       await s.client.createSpace({ name, memory: "128m" });
       await s.client.pauseSpace(name);
       // What an engine restart does to a paused container with restart policy unless-stopped: it comes back
@@ -197,9 +173,5 @@ describe.skipIf(!engineAvailable)("auto-sleep across a restart of the server", (
       s.deps.worker.start();
       await waitFor("paused again", async () => ((await s.client.getSpace(name)) as Space).status === "paused", 15_000);
       expect((await s.client.getSpace(name)).state).toBe("paused");
-    } finally {
-      await s.client.deleteSpace(name, { removeVolume: true }).catch(() => undefined);
-      await s.close();
-    }
-  });
+    }));
 });

@@ -1,20 +1,11 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { TermClient } from "../support/termClient.js";
-import { engineAvailable, spaceName, startTestServer, type TestServer } from "./support.js";
+import { describe, expect, it } from "vitest";
+import { useServerWithSpace } from "./fixture.js";
+import { engineAvailable, type TestServer } from "./support.js";
 
 describe.skipIf(!engineAvailable)("bash history into the audit log", () => {
-  const dataDir = mkdtempSync(join(tmpdir(), "clawdspace-hist-"));
-  const name = spaceName("hist");
-  const env = { CLAWDSPACE_DATA_DIR: dataDir, HISTORY_POLL_MS: "300" };
-  let s: TestServer | undefined;
-  afterAll(async () => {
-    await s?.client.deleteSpace(name, { removeVolume: true }).catch(() => undefined);
-    await s?.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  // a store of its own, so the restarted server finds what the first one recorded
+  const s = useServerWithSpace("hist", { env: { HISTORY_POLL_MS: "300" }, dataDir: true });
+  const { name } = s;
 
   const shellEvents = (srv: TestServer) => srv.deps.audit.query({ space: name, type: "space.shell", limit: 1000 });
   const commands = (srv: TestServer) => shellEvents(srv).map((e) => (e.meta as { command: string }).command);
@@ -25,15 +16,11 @@ describe.skipIf(!engineAvailable)("bash history into the audit log", () => {
       await new Promise((r) => setTimeout(r, 200));
     }
   }
-  async function term(srv: TestServer) {
-    return TermClient.open(`${srv.url.replace(/^http/, "ws")}/api/spaces/${name}/terminal`, { authorization: `Bearer ${srv.key}` });
-  }
+  const term = () => s.terminal(name);
 
   it("records each command once, with its own timestamp, across a server restart", async () => {
-    s = await startTestServer(env);
-    await s.client.createSpace({ name, memory: "256m" });
     const before = Date.now();
-    const t = await term(s);
+    const t = await term();
     t.type("echo hist-one\r");
     t.type("# just a comment\r");
     t.type("echo multi; \\\r");
@@ -49,11 +36,10 @@ describe.skipIf(!engineAvailable)("bash history into the audit log", () => {
     expect(ts).toBeLessThanOrEqual(Date.now());
     expect(commands(s).some((c) => c.startsWith("#1") || /^#\d+$/.test(c))).toBe(false);
     await t.close();
-    await s.close();
 
     // Same store, new server: nothing is emitted again, new lines are.
-    s = await startTestServer(env);
-    const t2 = await term(s);
+    await s.restart();
+    const t2 = await term();
     t2.type("echo hist-two\r");
     await t2.waitText(/[\r\n]hist-two\r\n/);
     await waitFor(s, "echo hist-two");

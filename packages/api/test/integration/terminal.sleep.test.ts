@@ -1,24 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TermClient } from "../support/termClient.js";
-import { engineAvailable, spaceName, startTestServer, type TestServer } from "./support.js";
+import { describe, expect, it } from "vitest";
+import { useServerWithSpace } from "./fixture.js";
+import { engineAvailable } from "./support.js";
 
 // A short idle time, a fast worker, and output that counts only 1 s after a keystroke.
 const ENV = { IDLE_TIMEOUT_MS: "4000", SLEEP_CHECK_MS: "500", TERMINAL_OUTPUT_ACTIVITY_MS: "1000", SLEEP_CPU_THRESHOLD_PCT: "50" };
 
 describe.skipIf(!engineAvailable)("terminal and auto-sleep on the real engine", () => {
-  let s: TestServer;
-  const name = spaceName("tsleep");
-  beforeAll(async () => {
-    s = await startTestServer(ENV);
-    await s.client.createSpace({ name, memory: "256m" });
-  });
-  afterAll(async () => {
-    await s?.client.deleteSpace(name, { removeVolume: true }).catch(() => undefined);
-    await s?.close();
-  });
+  const s = useServerWithSpace("tsleep", { env: ENV });
+  const { name } = s;
 
   it("lets a space with a terminal printing on its own (tail -f) fall asleep, tells the viewer, and wakes on a keystroke", async () => {
-    const t = await TermClient.open(`${s.url.replace(/^http/, "ws")}/api/spaces/${name}/terminal`, { authorization: `Bearer ${s.key}` });
+    const t = await s.terminal(name);
     t.type("while :; do echo tick-$((1+1)); sleep 0.3; done\r");
     await t.waitText(/tick-2\r\n/);
     await t.waitStatus("sleeping", 60_000);

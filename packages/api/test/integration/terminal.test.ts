@@ -1,28 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { TermClient, count } from "../support/termClient.js";
-import { engineAvailable, spaceName, startTestServer, type TestServer } from "./support.js";
+import { useServerWithSpace } from "./fixture.js";
+import { engineAvailable } from "./support.js";
 
 describe.skipIf(!engineAvailable)("terminal over WebSocket on the real engine", () => {
-  let s: TestServer;
-  const name = spaceName("term");
-  const wsUrl = (q = "") => `${s.url.replace(/^http/, "ws")}/api/spaces/${name}/terminal${q}`;
+  const s = useServerWithSpace("term");
+  const { name } = s;
+  const wsUrl = (q = "") => s.terminalUrl(name, q);
   const auth = () => ({ authorization: `Bearer ${s.key}` });
-  const open = (q = "") => TermClient.open(wsUrl(q), auth());
-  const clients: TermClient[] = [];
-  const track = (c: TermClient) => (clients.push(c), c);
-
-  beforeAll(async () => {
-    s = await startTestServer();
-    await s.client.createSpace({ name, memory: "256m" });
-  });
-  afterAll(async () => {
-    for (const c of clients) await c.close().catch(() => undefined);
-    await s?.client.deleteSpace(name, { removeVolume: true }).catch(() => undefined);
-    await s?.close();
-  });
+  // the fixture closes every terminal it opened
+  const open = (q = "") => s.terminal(name, q);
 
   it("runs bash in /workspace: echo $((6*7)) prints 42, and the session is listed", async () => {
-    const t = track(await open());
+    const t = await open();
     expect(t.session()).toMatchObject({ created: true, offset: 0 });
     t.type("pwd; echo $((6*7))\r");
     await t.waitText(/[\r\n]42\r\n/);
@@ -33,7 +23,7 @@ describe.skipIf(!engineAvailable)("terminal over WebSocket on the real engine", 
   });
 
   it("applies a clamped resize (stty size)", async () => {
-    const t = track(await open("?cols=100&rows=30"));
+    const t = await open("?cols=100&rows=30");
     t.type("stty size\r");
     await t.waitText(/[\r\n]30 100\r\n/);
     t.json({ type: "resize", cols: 5000, rows: 0 });
@@ -47,10 +37,10 @@ describe.skipIf(!engineAvailable)("terminal over WebSocket on the real engine", 
   });
 
   it("replays exactly the missed output once after a reconnect with session and cursor", async () => {
-    const a = track(await open("?cols=200"));
+    const a = await open("?cols=200");
     const id = a.session()!.id;
     // A witness watches the whole time: what the reconnecting client ends up with must equal what it saw.
-    const witness = track(await open(`?session=${id}&since=0`));
+    const witness = await open(`?session=${id}&since=0`);
     a.type("echo READY_$((1+1))\r");
     await a.waitText(/READY_2\r\n/);
     // Output produced while no socket of this client is attached.
@@ -60,7 +50,7 @@ describe.skipIf(!engineAvailable)("terminal over WebSocket on the real engine", 
     const before = a.bytes();
     await a.close();
     await witness.waitText(/AFTER_7\r\n/);
-    const b = track(await open(`?session=${id}&since=${cursor}`));
+    const b = await open(`?session=${id}&since=${cursor}`);
     expect(b.session()).toMatchObject({ id, offset: cursor, created: false });
     await b.waitText(/AFTER_7\r\n/);
     const upTo = (buf: Buffer) => buf.subarray(0, buf.indexOf("AFTER_7\r\n") + 9);
@@ -75,10 +65,10 @@ describe.skipIf(!engineAvailable)("terminal over WebSocket on the real engine", 
   });
 
   it("lets two viewers see the same bytes, and a view-only socket cannot type", async () => {
-    const a = track(await open());
+    const a = await open();
     const id = a.session()!.id;
-    const b = track(await open(`?session=${id}&since=${a.offset()}`));
-    const v = track(await open(`?session=${id}&mode=view&since=${a.offset()}`));
+    const b = await open(`?session=${id}&since=${a.offset()}`);
+    const v = await open(`?session=${id}&mode=view&since=${a.offset()}`);
     const startA = a.offset();
     const startB = b.session()!.offset;
     v.type("echo VIEWER_$((40+2))\r");
@@ -99,7 +89,7 @@ describe.skipIf(!engineAvailable)("terminal over WebSocket on the real engine", 
   });
 
   it("re-joins a multi-byte character split across input frames, and output arrives whole", async () => {
-    const t = track(await open());
+    const t = await open();
     const euro = Buffer.from("€", "utf8"); // e2 82 ac
     t.type("echo X");
     t.ws.send(euro.subarray(0, 1), { binary: true });
@@ -115,7 +105,7 @@ describe.skipIf(!engineAvailable)("terminal over WebSocket on the real engine", 
   });
 
   it("says when the space is paused, and continues after resume", async () => {
-    const t = track(await open());
+    const t = await open();
     t.type("echo BEFORE_$((1+1))\r");
     await t.waitText(/BEFORE_2\r\n/);
     await s.client.pauseSpace(name);
@@ -137,7 +127,7 @@ describe.skipIf(!engineAvailable)("terminal over WebSocket on the real engine", 
 
   it("wakes a paused space on attach and reports the wake in the session message", async () => {
     await s.client.pauseSpace(name);
-    const t = track(await open());
+    const t = await open();
     expect(t.session()).toMatchObject({ wake: "warm" });
     t.type("echo WOKE_$((3*3))\r");
     await t.waitText(/WOKE_9\r\n/);
@@ -145,7 +135,7 @@ describe.skipIf(!engineAvailable)("terminal over WebSocket on the real engine", 
   });
 
   it("ends the session when the shell exits", async () => {
-    const t = track(await open());
+    const t = await open();
     const id = t.session()!.id;
     t.type("exit 3\r");
     await t.waitStatus("exited");
@@ -159,9 +149,9 @@ describe.skipIf(!engineAvailable)("terminal over WebSocket on the real engine", 
     await expect(TermClient.open(wsUrl())).rejects.toMatchObject({ status: 401 });
     await expect(TermClient.open(wsUrl(), { authorization: "Bearer nope" })).rejects.toMatchObject({ status: 401 });
     await expect(TermClient.open(wsUrl(), { ...auth(), origin: "http://evil.example" })).rejects.toMatchObject({ status: 403 });
-    await expect(TermClient.open(`${s.url.replace(/^http/, "ws")}/api/spaces/${name}-nope/terminal`, auth())).rejects.toMatchObject({ status: 404 });
+    await expect(TermClient.open(s.terminalUrl(`${name}-nope`), auth())).rejects.toMatchObject({ status: 404 });
     const { ticket } = await s.client.terminalTicket(name);
-    const t = track(await TermClient.open(wsUrl(`?ticket=${ticket}`), { origin: s.url }));
+    const t = await s.terminal(name, `?ticket=${ticket}`, { origin: s.url });
     t.type("echo TICKET_$((2*4))\r");
     await t.waitText(/TICKET_8\r\n/);
     await t.close();
@@ -169,7 +159,7 @@ describe.skipIf(!engineAvailable)("terminal over WebSocket on the real engine", 
   });
 
   it("writes terminal.open and terminal.close audit events with the session id", async () => {
-    const t = track(await open());
+    const t = await open();
     const id = t.session()!.id;
     await t.close();
     await new Promise((r) => setTimeout(r, 100));
@@ -179,7 +169,7 @@ describe.skipIf(!engineAvailable)("terminal over WebSocket on the real engine", 
   });
 
   it("tells viewers the space hibernated, ends the session, and a new connection wakes it cold", async () => {
-    const t = track(await open());
+    const t = await open();
     t.type("echo ALIVE_$((1+1))\r");
     await t.waitText(/ALIVE_2\r\n/);
     expect(await s.deps.spaces.sleep.pauseIdle(name, Date.now() + 60_000, { test: true })).toBe(true);
@@ -188,7 +178,7 @@ describe.skipIf(!engineAvailable)("terminal over WebSocket on the real engine", 
     await t.waitStatus("hibernated");
     await t.waitStatus("exited", 60_000);
     await t.until(() => t.closed, 10_000, "close");
-    const again = track(await open());
+    const again = await open();
     expect(again.session()).toMatchObject({ wake: "cold", created: true });
     again.type("echo COLD_$((2+2))\r");
     await again.waitText(/COLD_4\r\n/);

@@ -2,7 +2,8 @@ import { execFileSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CLI, cli, cliEnv, engineAvailable, runId, spaceName, startServer, type CliEnv, type ServerProcess } from "./support.js";
+import { useCliServer } from "./fixture.js";
+import { CLI, engineAvailable, runId } from "./support.js";
 
 /** tmux on a socket of this run's own, so a developer's tmux is never touched. */
 const socket = `clawdspace-test-${runId}`;
@@ -23,17 +24,12 @@ async function waitForScreen(check: (s: string) => boolean, what: string, ms = 3
 const count = (s: string, needle: string) => s.split(needle).length - 1;
 
 describe.skipIf(!engineAvailable)("clawdspace shell, driven in tmux", () => {
-  let server: ServerProcess;
-  let e: CliEnv;
-  const name = spaceName("sh");
+  // The key reaches the CLI through ~/.clawdspace, never through the command typed in the pane.
+  const f = useCliServer("sh", { create: ["--memory", "256m"] });
+  const { name } = f;
 
   beforeAll(async () => {
-    server = await startServer();
-    e = await cliEnv();
-    // The key reaches the CLI through ~/.clawdspace, never through the command typed in the pane.
-    expect((await cli(e, ["config", server.url, server.key])).code).toBe(0);
-    expect((await cli(e, ["create", name, "--memory", "256m"])).code).toBe(0);
-    const env = Object.entries({ ...e.env, TERM: "xterm-256color" }).flatMap(([k, v]) => ["-e", `${k}=${v}`]);
+    const env = Object.entries({ ...f.e.env, TERM: "xterm-256color" }).flatMap(([k, v]) => ["-e", `${k}=${v}`]);
     tmux("new-session", "-d", "-s", "t", "-x", "100", "-y", "30", ...env, "bash --norc --noprofile");
     await waitForScreen((s) => /[$#] $/m.test(s), "a local prompt");
     // A prompt of our own, so the local shell is never mistaken for the space's.
@@ -48,8 +44,6 @@ describe.skipIf(!engineAvailable)("clawdspace shell, driven in tmux", () => {
     }
     // tmux leaves its socket file behind
     rmSync(join(process.env.TMUX_TMPDIR ?? "/tmp", `tmux-${process.getuid?.() ?? 0}`, socket), { force: true });
-    await cli(e, ["destroy", "-f", "--volume", name]).catch(() => undefined);
-    await server?.stop();
   });
 
   it("types a command and sees its output, follows a resize, detaches and reattaches to the same session with only what it missed", async () => {
@@ -70,8 +64,8 @@ describe.skipIf(!engineAvailable)("clawdspace shell, driven in tmux", () => {
     const session = /--session (\S+)/.exec(detached)![1]!;
     await waitForScreen((s) => s.trimEnd().endsWith("outer$"), "the outer prompt after detaching");
 
-    // The shell lives on: its session is still listed by the server.
-    const listed = await fetch(`${server.url}/api/spaces/${name}/terminals`, { headers: { authorization: `Bearer ${server.key}` } });
+    // The shell lives on: its session is still listed by the f.server.
+    const listed = await fetch(`${f.server.url}/api/spaces/${name}/terminals`, { headers: { authorization: `Bearer ${f.server.key}` } });
     expect(JSON.stringify(await listed.json())).toContain(session);
 
     await new Promise((r) => setTimeout(r, 3000));
