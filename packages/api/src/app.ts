@@ -52,7 +52,7 @@ export interface AppDeps {
   eventsKeepAliveMs?: number;
 }
 
-/** Builds the HTTP app from its dependencies; no side effects, so tests compose it with a fake runtime. */
+/** Builds the HTTP app from its dependencies; no side effects, so tests compose it with the in-memory engine. */
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable("x-powered-by");

@@ -13,7 +13,7 @@ export interface SpaceEvent {
 }
 
 /**
- * In-process bus of space state changes. SpaceService and the sleep worker emit on
+ * In-process bus of space state changes. The space and sleep services and the worker emit on
  * every change; terminals (status messages) and the dashboard's event stream listen.
  * Listeners run synchronously and must not throw into the emitter.
  */

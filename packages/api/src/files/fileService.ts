@@ -16,7 +16,7 @@ const outside = (path: string) =>
 /**
  * A client path to an absolute path under /workspace. "/" is the workspace, as in the
  * contract, and a leading "/workspace" is accepted too; `..` that climbs out is a 400 here,
- * before the space is asked (symlinks are resolved inside the space by the runtime).
+ * before the space is asked (symlinks are resolved inside the space by the files role).
  */
 export function workspacePath(path: string): string {
   if (path.includes("\0")) throw new InvalidInputError("Path must not contain NUL", [{ path: "path", message: "contains NUL" }]);
@@ -38,7 +38,7 @@ export interface FileServiceOptions {
 }
 
 /**
- * Workspace files: confinement, wake-on-demand, activity and audit around the runtime's
+ * Workspace files: confinement, wake-on-demand, activity and audit around the engine's
  * file operations. Reads are activity but are not audited; every change is.
  */
 export class FileService {
