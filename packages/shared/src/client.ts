@@ -1,43 +1,27 @@
-import type { ErrorBody } from "./errors.js";
+import { ClawdspaceApiError, toApiError } from "./clientError.js";
+import { enc, ndjson, query, sseJson, toBase64, toPayload, type BinaryBody } from "./wire.js";
+import type { SpaceChangeEvent } from "./schemas/events.js";
 import type { ExecRequest, ExecResult, ExecStreamLine } from "./schemas/exec.js";
 import type { CreateSpaceRequest, Space, WakeTier } from "./schemas/space.js";
 import type { TemplateDetail, TemplateInput, TemplateSummary } from "./schemas/template.js";
-import type { TerminalServerMessage, TerminalSessionInfo, TerminalTicket } from "./schemas/terminal.js";
+import type { TerminalQuery, TerminalServerMessage, TerminalSessionInfo, TerminalTicket } from "./schemas/terminal.js";
 import type { Capabilities, NodeList, Observability, SpaceStats, SystemInfo } from "./schemas/system.js";
 import type { ArchiveUploadAnswer, FileContent, FileList, FileWriteAnswer } from "./schemas/files.js";
 import type { AuditEvent, AuditList, AuditQueryInput } from "./schemas/audit.js";
 
-/** A body the client can stream: bytes, a web stream, or an async iterable of chunks (Node streams are). */
-export type BinaryBody = Uint8Array | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
-
-function query(params: Record<string, unknown>): string {
-  const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null) q.set(k, String(v));
-  const s = q.toString();
-  return s ? `?${s}` : "";
-}
-
 // Re-exported as types only: importing "@clawdspace/shared/client" loads no schema code (a faster CLI start).
-export type { CreateSpaceRequest, ExecRequest, ExecResult, ExecStreamLine, Space, Capabilities, SpaceStats, SystemInfo, WakeTier, TerminalServerMessage };
+export type { CreateSpaceRequest, ExecRequest, ExecResult, ExecStreamLine, Space, Capabilities, SpaceStats, SystemInfo, WakeTier, TerminalServerMessage, SpaceChangeEvent, BinaryBody };
+export { ClawdspaceApiError };
+
+/** Query of the terminal WebSocket: a browser passes a ticket, other clients send the key as a bearer header. */
+export type TerminalUrlQuery = Partial<TerminalQuery> & { ticket?: string };
 
 export interface ClientOptions {
-  /** Server root, e.g. http://localhost:7777 (with or without a trailing /api). */
+  /** Server root, e.g. http://localhost:7777 (with or without a trailing /api); "" in a page served by the server itself. */
   baseUrl: string;
-  key?: string;
+  /** The API key, or a function read at each request (a dashboard's key changes when a person signs in). */
+  key?: string | (() => string | null | undefined);
   fetch?: typeof fetch;
-}
-
-/** A non-2xx answer, carrying the server's stable code so callers can branch on it. */
-export class ClawdspaceApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly details?: Record<string, unknown>,
-  ) {
-    super(message);
-    this.name = "ClawdspaceApiError";
-  }
 }
 
 export interface LifecycleAnswer {
@@ -202,11 +186,29 @@ export class ClawdspaceClient {
     return (await this.json<{ terminals: TerminalSessionInfo[] }>("GET", `/api/spaces/${enc(name)}/terminals`)).terminals;
   }
   /** The ws:// (or wss://) URL of a space's terminal; pass a ticket for browsers, or send the key as a bearer header. */
-  terminalUrl(name: string, query: Record<string, string | number | undefined> = {}): string {
-    const u = new URL(`${this.root}/api/spaces/${enc(name)}/terminal`);
+  terminalUrl(name: string, q: TerminalUrlQuery = {}): string {
+    const u = this.absolute(`/api/spaces/${enc(name)}/terminal`);
     u.protocol = u.protocol === "https:" ? "wss:" : "ws:";
-    for (const [k, v] of Object.entries(query)) if (v !== undefined) u.searchParams.set(k, String(v));
+    for (const [k, v] of Object.entries(q)) if (v !== undefined) u.searchParams.set(k, String(v));
     return u.toString();
+  }
+
+  /** URL of GET /api/events; `events()` reads it with the key in a header, never in the URL. */
+  eventsUrl(): string {
+    return this.absolute("/api/events").toString();
+  }
+  /**
+   * Opens the stream of space state changes; resolves once the server answered (the stream is live),
+   * with the events as they come. It ends when the server ends it; abort `signal` to close it.
+   */
+  async events(signal?: AbortSignal): Promise<AsyncGenerator<SpaceChangeEvent>> {
+    const res = await this.request("GET", "/api/events", undefined, { accept: "text/event-stream", signal });
+    return sseJson<SpaceChangeEvent>(res);
+  }
+
+  /** A relative root (a page on the server's own origin) resolves against the page's address. */
+  private absolute(path: string): URL {
+    return new URL(this.root + path, this.root ? undefined : globalThis.location?.href);
   }
 
   async json<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -227,15 +229,14 @@ export class ClawdspaceClient {
     } = {},
   ): Promise<Response> {
     const headers: Record<string, string> = { accept: opts.accept ?? "application/json", ...opts.headers };
-    if (this.opts.key) headers.authorization = `Bearer ${this.opts.key}`;
-    let payload: string | Uint8Array | ReadableStream<Uint8Array> | undefined;
+    const key = typeof this.opts.key === "function" ? this.opts.key() : this.opts.key;
+    if (key) headers.authorization = `Bearer ${key}`;
+    let payload: string | Uint8Array | Blob | ReadableStream<Uint8Array> | undefined;
     let streaming = false;
     if (opts.raw) {
       headers["content-type"] = opts.raw.contentType;
       if (opts.raw.length !== undefined) headers["content-length"] = String(opts.raw.length);
-      const b = opts.raw.body;
-      streaming = !(b instanceof Uint8Array);
-      payload = b instanceof Uint8Array || b instanceof ReadableStream ? b : toWebStream(b);
+      ({ payload, streaming } = toPayload(opts.raw.body));
     } else if (body !== undefined) {
       headers["content-type"] = "application/json";
       payload = JSON.stringify(body);
@@ -246,56 +247,4 @@ export class ClawdspaceClient {
     if (!res.ok) throw await toApiError(res);
     return res;
   }
-}
-
-async function toApiError(res: Response): Promise<ClawdspaceApiError> {
-  const text = await res.text().catch(() => "");
-  try {
-    const body = JSON.parse(text) as Partial<ErrorBody>;
-    if (typeof body.error === "string") {
-      return new ClawdspaceApiError(res.status, body.code ?? "UNKNOWN", body.error, body.details);
-    }
-  } catch {
-    // not JSON: a proxy or an older server answered; fall through to a generic error
-  }
-  return new ClawdspaceApiError(res.status, "UNKNOWN", `HTTP ${res.status}: ${text.slice(0, 200) || res.statusText}`);
-}
-
-const enc = encodeURIComponent;
-
-function toBase64(bytes: Uint8Array): string {
-  let s = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
-}
-
-function toWebStream(it: AsyncIterable<Uint8Array>): ReadableStream<Uint8Array> {
-  const iterator = it[Symbol.asyncIterator]();
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const { value, done } = await iterator.next();
-      if (done) controller.close();
-      else controller.enqueue(value);
-    },
-    async cancel() {
-      await iterator.return?.();
-    },
-  });
-}
-
-async function* ndjson<T>(res: Response): AsyncGenerator<T> {
-  if (!res.body) return;
-  const decoder = new TextDecoder();
-  let buffered = "";
-  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-    buffered += decoder.decode(chunk, { stream: true });
-    let nl: number;
-    while ((nl = buffered.indexOf("\n")) >= 0) {
-      const line = buffered.slice(0, nl);
-      buffered = buffered.slice(nl + 1);
-      if (line.trim()) yield JSON.parse(line) as T;
-    }
-  }
-  buffered += decoder.decode();
-  if (buffered.trim()) yield JSON.parse(buffered) as T;
 }

@@ -9,3 +9,4 @@ export * from "./schemas/template.js";
 export * from "./client.js";
 export * from "./schemas/files.js";
 export * from "./schemas/audit.js";
+export * from "./schemas/events.js";

@@ -1,7 +1,7 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
-import { ApiError } from "./api/client";
+import { ClawdspaceApiError } from "@clawdspace/shared/client";
 import { App } from "./App";
 import "./styles.css";
 
@@ -10,7 +10,7 @@ const client = new QueryClient({
     queries: {
       staleTime: 5_000,
       // A 4xx will not get better by asking again.
-      retry: (n, err) => !(err instanceof ApiError && err.status < 500) && n < 2,
+      retry: (n, err) => !(err instanceof ClawdspaceApiError && err.status < 500) && n < 2,
     },
   },
 });

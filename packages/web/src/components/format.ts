@@ -1,3 +1,5 @@
+import type { Space } from "@clawdspace/shared";
+
 export function bytes(n: number | null | undefined): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return "–";
   const units = ["B", "KiB", "MiB", "GiB", "TiB"];
@@ -8,10 +10,6 @@ export function bytes(n: number | null | undefined): string {
     i++;
   }
   return `${v >= 10 || i === 0 ? v.toFixed(0) : v.toFixed(1)} ${units[i]}`;
-}
-
-export function memory(m: string | number): string {
-  return typeof m === "number" ? bytes(m) : m;
 }
 
 /** "3 min ago", "in 5 min": short enough for a phone's column. */
@@ -34,12 +32,12 @@ const REASONS: Record<string, string> = {
   disabled: "auto-sleep off",
 };
 
-export function sleepText(s: { state: string; sleepsAt?: string | null; sleepBlockedBy?: Array<string | { reason: string }> }): string {
+export function sleepText(s: Pick<Space, "state"> & Partial<Pick<Space, "sleepsAt" | "sleepBlockedBy">>): string {
   if (s.state === "paused") return "paused by a person";
   if (s.state === "sleeping") return "asleep; wakes on use";
   if (s.state === "hibernated") return "hibernated; wakes on use (cold)";
   if (s.state !== "running") return "stopped";
   if (s.sleepsAt) return `sleeps ${relative(s.sleepsAt)}`;
-  const why = (s.sleepBlockedBy ?? []).map((b) => (typeof b === "string" ? b : b.reason)).map((r) => REASONS[r] ?? r);
+  const why = (s.sleepBlockedBy ?? []).map((r) => REASONS[r] ?? r);
   return why.length ? `awake: ${why.join(", ")}` : "awake";
 }

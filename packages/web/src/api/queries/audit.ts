@@ -1,22 +1,9 @@
-import { api } from "../client";
-import type { AuditPage } from "../types";
+import type { AuditQueryInput } from "@clawdspace/shared";
+import { client } from "../client";
 
-export interface AuditFilter {
-  space?: string;
-  type?: string;
-  since?: string;
-  until?: string;
-  before?: number;
-  limit?: number;
-}
-
-export function auditSearch(f: AuditFilter): string {
-  const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(f)) if (v !== undefined && v !== "") q.set(k, String(v));
-  return q.toString();
-}
+export type AuditFilter = Pick<AuditQueryInput, "space" | "type" | "since" | "until" | "before" | "limit">;
 
 export const auditQuery = (f: AuditFilter) => ({
   queryKey: ["audit", f] as const,
-  queryFn: () => api<AuditPage>(`/api/audit?${auditSearch({ limit: 50, ...f })}`),
+  queryFn: () => client.audit({ limit: 50, ...f }),
 });

@@ -1,16 +1,12 @@
-import { api, enc } from "../client";
-import type { Stats, TerminalInfo } from "../types";
+import { client } from "../client";
 
 export const statsQuery = (space: string) => ({
   queryKey: ["stats", space] as const,
-  queryFn: () => api<{ stats: Stats }>(`/api/spaces/${enc(space)}/stats`).then((r) => r.stats),
+  queryFn: () => client.stats(space),
 });
 
 export const terminalsQuery = (space: string) => ({
   queryKey: ["terminals", space] as const,
-  queryFn: () => api<{ terminals: TerminalInfo[] }>(`/api/spaces/${enc(space)}/terminals`).then((r) => r.terminals),
+  queryFn: () => client.terminals(space),
   refetchInterval: 10_000,
 });
-
-export const ticket = (space: string) =>
-  api<{ ticket: string; path: string }>(`/api/spaces/${enc(space)}/terminal/ticket`, { method: "POST" });

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from "react";
-import { api, ApiError, keyStore } from "../../api/client";
+import { ClawdspaceApiError } from "@clawdspace/shared/client";
+import { checkKey, keyStore } from "../../api/client";
 
 /** Checks the key against a route that needs it before keeping it. */
 export function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
@@ -11,11 +12,11 @@ export function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
     setBusy(true);
     setError(null);
     try {
-      await api("/api/system/capabilities", { key: key.trim() });
+      await checkKey(key.trim());
       keyStore.set(key.trim());
       onSignedIn();
     } catch (err) {
-      setError(err instanceof ApiError && err.status === 401 ? "That key is not valid for this server. Check it and try again." : `Could not reach the server: ${(err as Error).message}`);
+      setError(err instanceof ClawdspaceApiError && err.status === 401 ? "That key is not valid for this server. Check it and try again." : `Could not reach the server: ${(err as Error).message}`);
     } finally {
       setBusy(false);
     }

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import { fileActions, fileQuery, filesQuery } from "../../api/queries/files";
-import type { FileEntry } from "../../api/types";
+import type { FileEntry } from "@clawdspace/shared";
 import { bytes } from "../../components/format";
 import { Empty, ErrorBox, Loading } from "../../components/States";
 

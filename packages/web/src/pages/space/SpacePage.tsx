@@ -1,7 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { lazy, Suspense, useState } from "react";
 import { spaceQuery } from "../../api/queries/spaces";
-import { memory, relative, sleepText } from "../../components/format";
+import { bytes, relative, sleepText } from "../../components/format";
 import { ErrorBox, Loading, StateBadge } from "../../components/States";
 import { Link, navigate } from "../../router";
 import { AuditList } from "../audit/AuditPage";
@@ -48,7 +48,7 @@ export function SpacePage({ name }: { name: string }) {
             {s.name} <StateBadge state={s.state} />
           </h1>
           <p className="muted small">
-            {memory(s.memory)} · {s.cpus} CPU · {s.image} · last activity {relative(s.activity?.lastAt)}
+            {bytes(s.memory)} · {s.cpus} CPU · {s.image} · last activity {relative(s.activity?.lastAt)}
             {s.activity?.lastSource ? ` (${s.activity.lastSource})` : ""} · {sleepText(s)}
           </p>
         </div>

@@ -1,3 +1,5 @@
+import type { TerminalUrlQuery } from "@clawdspace/shared/client";
+
 /** Where a tab keeps its terminal session: reloading the page re-attaches instead of starting a shell. */
 export interface SavedSession {
   id: string;
@@ -25,18 +27,25 @@ export function backoff(attempt: number): number {
   return Math.min(15_000, 1000 * 2 ** attempt) * (0.8 + Math.random() * 0.4);
 }
 
-/** The WebSocket URL for a ticket, resuming `saved` from its offset when given. */
-export function terminalUrl(loc: { protocol: string; host: string }, path: string, ticket: string, opts: { session?: SavedSession; view?: boolean; cols: number; rows: number }): string {
-  // The ticket answer's path already carries ?ticket=; add the rest to it.
-  const u = new URL(path, "http://x");
-  const q = u.searchParams;
-  if (!q.has("ticket")) q.set("ticket", ticket);
-  q.set("cols", String(opts.cols));
-  q.set("rows", String(opts.rows));
-  if (opts.session) {
-    q.set("session", opts.session.id);
-    if (opts.session.offset >= 0) q.set("since", String(opts.session.offset));
-    if (opts.view) q.set("mode", "view");
+/** Which session a socket asks for: none (a new shell), or one to attach to or watch. */
+export interface Target {
+  session?: SavedSession;
+  view: boolean;
+}
+
+/** A tab's first target: the session it had before a reload, if any, replayed in full. */
+export function initialTarget(space: string): Target {
+  const saved = sessionStore.get(space);
+  return { session: saved ? { id: saved.id, offset: -1 } : undefined, view: false };
+}
+
+/** The terminal socket's query for a ticket, resuming the target's session from its offset when known. */
+export function socketQuery(ticket: string, target: Target, size: { cols: number; rows: number }): TerminalUrlQuery {
+  const q: TerminalUrlQuery = { ticket, cols: size.cols, rows: size.rows };
+  if (target.session) {
+    q.session = target.session.id;
+    if (target.session.offset >= 0) q.since = target.session.offset;
+    if (target.view) q.mode = "view";
   }
-  return `${loc.protocol === "https:" ? "wss:" : "ws:"}//${loc.host}${u.pathname}?${q}`;
+  return q;
 }

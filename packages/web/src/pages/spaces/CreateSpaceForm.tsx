@@ -1,22 +1,24 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent, type ReactElement } from "react";
-import { ApiError } from "../../api/client";
-import { spaceActions, templatesQuery, type CreateSpaceInput } from "../../api/queries/spaces";
+import type { CreateSpaceRequest } from "@clawdspace/shared";
+import { ClawdspaceApiError } from "@clawdspace/shared/client";
+import { spaceActions, templatesQuery } from "../../api/queries/spaces";
 
 const FIELDS = ["name", "template", "memory", "cpus", "image", "env"] as const;
 type Field = (typeof FIELDS)[number];
 
 /** Puts each server validation issue under the field it names; the rest above the form. */
 export function fieldErrors(err: unknown): { byField: Partial<Record<Field, string>>; general: string | null } {
-  if (!(err instanceof ApiError)) return { byField: {}, general: err ? String((err as Error).message ?? err) : null };
+  if (!(err instanceof ClawdspaceApiError)) return { byField: {}, general: err ? String((err as Error).message ?? err) : null };
   const byField: Partial<Record<Field, string>> = {};
   const rest: string[] = [];
-  for (const i of err.issues) {
+  const issues = err.issues;
+  for (const i of issues) {
     const f = FIELDS.find((x) => i.path === x || i.path.startsWith(`${x}.`));
     if (f && !byField[f]) byField[f] = i.message;
     else rest.push(i.message);
   }
-  if (!err.issues.length) {
+  if (!issues.length) {
     if (err.code === "SPACE_EXISTS") byField.name = err.message;
     else if (err.code === "IMAGE_NOT_FOUND") byField.image = err.message;
     else rest.push(err.message);
@@ -29,16 +31,16 @@ export function CreateSpaceForm({ onDone }: { onDone: (name: string) => void }) 
   const templates = useQuery(templatesQuery());
   const [v, setV] = useState({ name: "", template: "", memory: "", cpus: "", image: "", env: "" });
   const create = useMutation({
-    mutationFn: (body: CreateSpaceInput) => spaceActions.create(body),
+    mutationFn: (body: CreateSpaceRequest) => spaceActions.create(body),
     onSuccess: (r) => {
       void qc.invalidateQueries({ queryKey: ["spaces"] });
-      onDone(r.space.name);
+      onDone(r.name);
     },
   });
   const errs = fieldErrors(create.error);
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const body: CreateSpaceInput = { name: v.name.trim() };
+    const body: CreateSpaceRequest = { name: v.name.trim() };
     if (v.template) body.template = v.template;
     if (v.memory.trim()) body.memory = v.memory.trim();
     if (v.cpus.trim()) body.cpus = v.cpus.trim();

@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { spaceActions } from "../../api/queries/spaces";
-import type { Space } from "../../api/types";
+import type { Space } from "@clawdspace/shared";
 
 /** Pause/resume, keep awake and destroy; shared by the list and a space's page. */
 export function SpaceActions({ space, onDestroyed }: { space: Space; onDestroyed?: () => void }) {
@@ -10,7 +10,7 @@ export function SpaceActions({ space, onDestroyed }: { space: Space; onDestroyed
   const [removeVolume, setRemoveVolume] = useState(false);
   const done = () => qc.invalidateQueries({ queryKey: ["spaces"] });
   const act = useMutation({
-    mutationFn: (what: "pause" | "resume" | "keep" | "destroy") =>
+    mutationFn: (what: "pause" | "resume" | "keep" | "destroy"): Promise<unknown> =>
       what === "pause"
         ? spaceActions.pause(space.name)
         : what === "resume"

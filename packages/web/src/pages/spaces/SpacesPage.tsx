@@ -1,7 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { spacesQuery } from "../../api/queries/spaces";
-import { memory, relative, sleepText } from "../../components/format";
+import { bytes, relative, sleepText } from "../../components/format";
 import { Empty, ErrorBox, Loading, StateBadge } from "../../components/States";
 import { Link, navigate } from "../../router";
 import { CreateSpaceForm } from "./CreateSpaceForm";
@@ -46,7 +46,7 @@ export function SpacesPage() {
                 <div>
                   <dt>Resources</dt>
                   <dd>
-                    {memory(s.memory)} · {s.cpus} CPU
+                    {bytes(s.memory)} · {s.cpus} CPU
                   </dd>
                 </div>
                 <div>
