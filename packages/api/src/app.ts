@@ -28,6 +28,9 @@ import { openapiRoutes } from "./system/openapiRoutes.js";
 import { eventRoutes } from "./events/routes.js";
 import { staticWeb } from "./http/staticWeb.js";
 import type { SpaceEvents } from "./events/spaceEvents.js";
+import { taskRoutes } from "./tasks/routes.js";
+import type { TaskService } from "./tasks/taskService.js";
+import type { TaskLogs } from "./tasks/taskLogs.js";
 
 export interface AppDeps {
   logger: Logger;
@@ -50,6 +53,8 @@ export interface AppDeps {
   /** The built dashboard; absent or missing on disk means the API alone. */
   webDir?: string;
   eventsKeepAliveMs?: number;
+  /** Background tasks; without them the task routes are absent. */
+  tasks?: { service: TaskService; logs: TaskLogs };
 }
 
 /** Builds the HTTP app from its dependencies; no side effects, so tests compose it with the in-memory engine. */
@@ -71,6 +76,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(terminalRoutes(deps.spaces.views, deps.terminals));
   api.use(templateRoutes(deps.templates, deps.bodyLimitBytes));
   api.use(fileRoutes(deps.files, deps.bodyLimitBytes));
+  if (deps.tasks) api.use(taskRoutes(deps.tasks.service, deps.tasks.logs, deps.bodyLimitBytes));
   api.use(observabilityRoutes(deps.observability));
   api.use(auditRoutes(deps.audit));
   if (deps.events) api.use(eventRoutes(deps.events, deps.eventsKeepAliveMs ?? 15_000));

@@ -36,6 +36,8 @@ import { AuditPruner } from "./audit/auditPruner.js";
 import type { Db } from "./store/db.js";
 import { SpaceStateRepo } from "./sleep/spaceStateRepo.js";
 import { VERSION } from "./version.js";
+import { composeTasks, type TaskParts } from "./tasks/composeTasks.js";
+import type { TaskAgentPort } from "./tasks/ports.js";
 
 export type ComposeConfig = Pick<
   Config,
@@ -54,7 +56,7 @@ export type ComposeConfig = Pick<
   | "audit"
   | "observe"
 > &
-  Partial<Pick<Config, "extraCa" | "network" | "baseImage">> & { terminal?: Config["terminal"] };
+  Partial<Pick<Config, "extraCa" | "network" | "baseImage" | "tasks">> & { terminal?: Config["terminal"]; webhook?: Config["webhook"] };
 
 /** Terminal settings when a caller (an older test) gives none: the documented defaults. */
 export const DEFAULT_TERMINAL: Config["terminal"] = {
@@ -74,6 +76,7 @@ export interface Composed extends AppDeps {
   activity: ActivityTracker;
   events: SpaceEvents;
   history: HistoryReader;
+  taskParts: TaskParts;
 }
 
 /** The one composition point: wires services around an engine (Docker in production, the in-memory world in tests) and a store. */
@@ -85,6 +88,8 @@ export function composeDeps(
   db: Db,
   clock: Clock = Date.now,
   metrics: Metrics = new Metrics(),
+  /** Tests hand in a fake supervisor; production reaches the real one through docker exec. */
+  taskAgent?: TaskAgentPort,
 ): Composed {
   if (!cfg.authDisabled && !apiKey) throw new Error("an API key is required unless auth is disabled");
   // Every engine call is timed at this one seam; the adapters themselves know nothing of metrics.
@@ -116,7 +121,16 @@ export function composeDeps(
     { containers: engine.containers, volumes: engine.volumes, activity, state, host, audit, log: logger, templates, setup: new SpaceSetup(engine.exec), network, lifecycle, views },
     { image: cfg.image, defaultMemory: cfg.defaultMemory, defaultCpus: cfg.defaultCpus, pidsLimit: cfg.pidsLimit, node, extraLabels: cfg.extraLabels, extraCa: extraCaMount(cfg.extraCa) },
   );
-  const sleep = new SleepService({ containers: engine.containers, activity, state, audit, cpu, log: logger, lifecycle, checks });
+  const taskParts = composeTasks(
+    { db, engine, lifecycle, activity, audit, events, state, log: logger, clock, metrics },
+    {
+      pollMs: cfg.tasks?.pollMs ?? 2000,
+      graceMs: cfg.tasks?.graceMs ?? 5000,
+      webhook: cfg.webhook?.url ? { url: cfg.webhook.url, secret: cfg.webhook.secret } : undefined,
+    },
+    taskAgent,
+  );
+  const sleep = new SleepService({ containers: engine.containers, activity, state, audit, cpu, log: logger, lifecycle, checks, tasks: taskParts.service });
   const spaces: Spaces = { views, creation, lifecycle, sleep };
   metrics.gauge(
     "clawdspace_spaces",
@@ -161,5 +175,7 @@ export function composeDeps(
     activity,
     events,
     history,
+    taskParts,
+    tasks: taskParts,
   };
 }

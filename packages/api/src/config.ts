@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { isAbsolute, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -133,6 +134,17 @@ export const ConfigSchema = z
     AUDIT_MAX_EVENTS: int(0, 1_000_000_000, 1_000_000),
     AUDIT_PRUNE_MS: int(1000, 86_400_000, 600_000),
     OBSERVE_DU_CACHE_MS: int(0, 3_600_000, 10_000),
+    TASK_POLL_MS: int(100, 600_000, 2_000),
+    TASK_GRACE_MS: int(0, 600_000, 5_000),
+    CLAWDSPACE_WEBHOOK_URL: z
+      .string()
+      .optional()
+      .transform((v) => (v && v.trim() !== "" ? v.trim() : undefined))
+      .refine((v) => v === undefined || /^https?:\/\/[^\s]+$/i.test(v), { error: "must be an http:// or https:// URL" }),
+    CLAWDSPACE_WEBHOOK_SECRET_FILE: z
+      .string()
+      .optional()
+      .refine((v) => !v || isAbsolute(v), { error: "must be an absolute path" }),
   })
   .transform((env, ctx) => {
     const docker = parseDockerHost(env.DOCKER_HOST, ctx);
@@ -179,6 +191,8 @@ export const ConfigSchema = z
       files: { maxUploadBytes: env.FILE_MAX_BYTES },
       audit: { maxAgeMs: env.AUDIT_MAX_AGE_DAYS * 86_400_000, maxEvents: env.AUDIT_MAX_EVENTS, pruneMs: env.AUDIT_PRUNE_MS },
       observe: { duCacheMs: env.OBSERVE_DU_CACHE_MS },
+      tasks: { pollMs: env.TASK_POLL_MS, graceMs: env.TASK_GRACE_MS },
+      webhook: { url: env.CLAWDSPACE_WEBHOOK_URL, secretFile: env.CLAWDSPACE_WEBHOOK_SECRET_FILE, secret: "" },
       sleep: {
         idleTimeoutMs: env.IDLE_TIMEOUT_MS,
         hibernateAfterMs: env.HIBERNATE_AFTER_MS,
@@ -214,7 +228,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(result.error.issues.map((i) => `${String(i.path[0] ?? "config")}: ${i.message}`));
   }
   const cfg = result.data;
+  if (cfg.webhook.url) cfg.webhook.secret = readWebhookSecret(cfg.webhook.secretFile);
   if (!cfg.dataDir) cfg.dataDir = defaultDataDir(env);
   else if (!isAbsolute(cfg.dataDir)) throw new ConfigError([`CLAWDSPACE_DATA_DIR: must be an absolute path, got "${cfg.dataDir}"`]);
   return cfg;
+}
+
+/** The webhook's HMAC secret comes from a file (never the environment, which leaks into process listings). */
+function readWebhookSecret(file: string | undefined): string {
+  if (!file) throw new ConfigError(["CLAWDSPACE_WEBHOOK_SECRET_FILE: is required when CLAWDSPACE_WEBHOOK_URL is set (deliveries are signed)"]);
+  let secret: string;
+  try {
+    secret = readFileSync(file, "utf8").trim();
+  } catch (err) {
+    throw new ConfigError([`CLAWDSPACE_WEBHOOK_SECRET_FILE: cannot read ${file}: ${(err as Error).message}`]);
+  }
+  if (secret.length < 16) throw new ConfigError([`CLAWDSPACE_WEBHOOK_SECRET_FILE: the secret in ${file} must be at least 16 characters`]);
+  return secret;
 }

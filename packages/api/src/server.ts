@@ -77,11 +77,14 @@ export async function startServer(cfg: Config, logger: Logger): Promise<RunningS
   }
 
   deps.history.start();
+  deps.taskParts.watcher.start();
   const close = async () => {
     await deps.worker.stop();
     await deps.terminals.close();
     wss.close();
     await deps.history.stop();
+    await deps.taskParts.watcher.stop();
+    deps.taskParts.webhook?.stop();
     deps.pruner.stop();
     deps.events.close();
     await new Promise<void>((resolve) => {

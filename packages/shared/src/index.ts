@@ -10,3 +10,4 @@ export * from "./client.js";
 export * from "./schemas/files.js";
 export * from "./schemas/audit.js";
 export * from "./schemas/events.js";
+export * from "./schemas/task.js";

@@ -2,7 +2,7 @@ import { Router } from "express";
 import type { SpaceEvents } from "./spaceEvents.js";
 
 /**
- * Server-sent events of space state changes, so a dashboard sees the worker pausing a space or
+ * Server-sent events of space state changes (`event: space`) and task starts and ends (`event: task`), so a dashboard sees the worker pausing a space or
  * another client creating one at once, without polling every space. A comment line every
  * keepAliveMs keeps proxies and idle timeouts from closing a quiet stream.
  */
@@ -19,12 +19,14 @@ export function eventRoutes(events: SpaceEvents, keepAliveMs: number): Router {
     const off = events.on((e) => {
       res.write(`event: space\ndata: ${JSON.stringify({ space: e.space, state: e.state, cause: e.cause, at: new Date(e.at).toISOString() })}\n\n`);
     });
+    const offTask = events.onTask((e) => res.write(`event: task\ndata: ${JSON.stringify(e)}\n\n`));
     const timer = setInterval(() => res.write(": keep-alive\n\n"), keepAliveMs);
     timer.unref();
     // A shutdown must not wait out the grace period for open dashboards: end the stream, they reconnect.
     const offClose = events.onClose(() => res.end());
     const stop = () => {
       off();
+      offTask();
       offClose();
       clearInterval(timer);
     };

@@ -1,4 +1,5 @@
 import { EventEmitter } from "node:events";
+import type { TaskChangeEvent } from "@clawdspace/shared";
 
 /** What a space became; finer than Docker's state (the contract's `state`, plus `destroyed`). */
 export type SpaceEventState = "running" | "paused" | "sleeping" | "hibernated" | "stopped" | "destroyed";
@@ -40,6 +41,23 @@ export class SpaceEvents {
     };
     this.emitter.on("change", safe);
     return () => this.emitter.off("change", safe);
+  }
+
+  /** A task started or ended (the same bus, so one event stream carries both). */
+  emitTask(event: TaskChangeEvent): void {
+    this.emitter.emit("task", event);
+  }
+
+  onTask(listener: (event: TaskChangeEvent) => void): () => void {
+    const safe = (e: TaskChangeEvent) => {
+      try {
+        listener(e);
+      } catch {
+        // as for space changes: one broken listener must not stop the rest
+      }
+    };
+    this.emitter.on("task", safe);
+    return () => this.emitter.off("task", safe);
   }
 
   /** Tells long-lived listeners (event streams) the server is shutting down, so they end now. */

@@ -7,7 +7,7 @@ export interface ActivityMark {
   source: string;
 }
 
-export type RunningKind = "exec" | "terminal";
+export type RunningKind = "exec" | "terminal" | "task";
 
 /**
  * One place every source reports activity to: API calls, execs, terminals, leases,
@@ -34,7 +34,7 @@ export class ActivityTracker {
   /** Marks a long-running operation; call the returned function when it ends. */
   begin(space: string, kind: RunningKind): () => void {
     this.record(space, kind);
-    const counts = this.running.get(space) ?? { exec: 0, terminal: 0 };
+    const counts = this.running.get(space) ?? { exec: 0, terminal: 0, task: 0 };
     counts[kind]++;
     this.running.set(space, counts);
     let ended = false;
@@ -42,7 +42,7 @@ export class ActivityTracker {
       if (ended) return;
       ended = true;
       counts[kind] = Math.max(0, counts[kind] - 1);
-      if (counts.exec === 0 && counts.terminal === 0) this.running.delete(space);
+      if (counts.exec === 0 && counts.terminal === 0 && counts.task === 0) this.running.delete(space);
       this.record(space, kind);
     };
   }
@@ -53,7 +53,7 @@ export class ActivityTracker {
   }
 
   runningCounts(space: string): Record<RunningKind, number> {
-    return { ...(this.running.get(space) ?? { exec: 0, terminal: 0 }) };
+    return { ...(this.running.get(space) ?? { exec: 0, terminal: 0, task: 0 }) };
   }
 
   /** Holds the space awake until `until` (a keep-alive lease). */

@@ -48,6 +48,6 @@ export class SleepChecks {
   stillIdle(name: string, decidedAt: number): boolean {
     const running = this.activity.runningCounts(name);
     const row = this.state.get(name);
-    return row.pausedBy === null && row.lastActivityAt <= decidedAt && running.exec === 0 && running.terminal === 0;
+    return row.pausedBy === null && row.lastActivityAt <= decidedAt && running.exec === 0 && running.terminal === 0 && running.task === 0;
   }
 }

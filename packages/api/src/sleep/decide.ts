@@ -11,13 +11,14 @@ export interface SleepPolicy {
   checkValidMs: number;
 }
 
-export type Blocker = "lease" | "cpu" | "exec" | "terminal" | "veto:git" | "veto:pkg" | "user-paused" | "disabled";
+export type Blocker = "lease" | "cpu" | "exec" | "terminal" | "task" | "veto:git" | "veto:pkg" | "user-paused" | "disabled";
 
 export interface SleepInputs {
   now: number;
   runtimeState: RuntimeState;
   row: SpaceStateRow;
-  running: { exec: number; terminal: number };
+  /** Running execs, terminals and tasks that keep it awake; task may be absent (counts as 0). */
+  running: { exec: number; terminal: number; task?: number };
   /** The latest CPU verdict, if one was taken. */
   cpu?: { busy: boolean; at: number };
 }
@@ -62,6 +63,7 @@ export function decideSleep(input: SleepInputs, policy: SleepPolicy): SleepDecis
   if (row.leaseUntil !== null && row.leaseUntil > now) blockedBy.push({ reason: "lease", until: row.leaseUntil });
   if (input.running.exec > 0) blockedBy.push({ reason: "exec" });
   if (input.running.terminal > 0) blockedBy.push({ reason: "terminal" });
+  if ((input.running.task ?? 0) > 0) blockedBy.push({ reason: "task" });
   const hard = blockedBy.length > 0;
 
   const idleAt = row.lastActivityAt + policy.idleTimeoutMs;

@@ -17,6 +17,8 @@ export interface SleepServiceDeps {
   log: Logger;
   lifecycle: SpaceLifecycle;
   checks: SleepChecks;
+  /** Running tasks of a space, so the answer names what keeps it awake (and what does not). */
+  tasks?: { runningIn(space: string): Array<{ id: string; name: string | null; keepAwake: boolean }> };
 }
 
 const iso = (t: number | null | undefined) => (t === null || t === undefined ? null : new Date(t).toISOString());
@@ -108,6 +110,8 @@ export class SleepService {
       wouldPauseNow = blockedBy.length === 0;
     }
     const last = activity.lastActivity(name);
+    const tasks = this.d.tasks?.runningIn(name) ?? [];
+    for (const b of blockedBy) if (b.reason === "task") Object.assign(b, { tasks: tasks.filter((t) => t.keepAwake).map(({ id, name }) => ({ id, name })) });
     return {
       state: decision.state,
       lastActivity: { at: iso(last?.at), source: last?.source ?? null },
@@ -116,6 +120,8 @@ export class SleepService {
       blockedBy: blockedBy.map((b) => ({ ...b, ...(b.until !== undefined ? { until: iso(b.until) } : {}) })),
       wouldPauseNow,
       wouldHibernateNow: decision.action === "hibernate",
+      // keepAwake false tasks are listed too: they run but let the space sleep on schedule.
+      tasks,
     };
   }
 }

@@ -44,6 +44,29 @@ const MIGRATIONS: string[] = [
    );`,
   // GET /api/audit?space=&type= (a space's execs, say) walks this instead of filtering a space's whole history.
   `CREATE INDEX audit_space_type ON audit(space, type, id);`,
+  // issue 14: background tasks. Env values are never stored (names only), the command is stored masked.
+  `CREATE TABLE tasks (
+     id TEXT PRIMARY KEY,
+     space TEXT NOT NULL,
+     name TEXT,
+     command TEXT NOT NULL,
+     cwd TEXT NOT NULL,
+     env_names TEXT NOT NULL,
+     keep_awake INTEGER NOT NULL,
+     timeout_ms INTEGER,
+     state TEXT NOT NULL,
+     reason TEXT,
+     exit_code INTEGER,
+     signal TEXT,
+     created_at INTEGER NOT NULL,
+     started_at INTEGER,
+     ended_at INTEGER,
+     stdout_bytes INTEGER NOT NULL DEFAULT 0,
+     stderr_bytes INTEGER NOT NULL DEFAULT 0,
+     container_started_at INTEGER
+   );
+   CREATE INDEX tasks_space ON tasks(space, created_at);
+   CREATE INDEX tasks_state ON tasks(state, created_at);`,
 ];
 
 /** Opens (or creates) the embedded store: WAL so readers never wait on the worker's writes. */

@@ -6,7 +6,8 @@ import { expect } from "vitest";
 import { createApp, type AppDeps } from "../../src/app.js";
 import { composeDeps, type ComposeConfig } from "../../src/compose.js";
 import { FakeWorld } from "../support/fakes/world.js";
-import { openDb } from "../../src/store/db.js";
+import { openDb, type Db } from "../../src/store/db.js";
+import type { TaskAgentPort } from "../../src/tasks/ports.js";
 
 export const KEY = "cs_test_key_0123456789abcdef";
 
@@ -44,11 +45,11 @@ export interface TestApp {
 }
 
 export function makeApp(
-  opts: { config?: Partial<ComposeConfig>; logger?: Logger; apiKey?: string | undefined; fake?: FakeWorld; clock?: () => number } = {},
+  opts: { config?: Partial<ComposeConfig>; logger?: Logger; apiKey?: string | undefined; fake?: FakeWorld; clock?: () => number; taskAgent?: TaskAgentPort; db?: Db } = {},
 ): TestApp {
   const fake = opts.fake ?? new FakeWorld();
   const apiKey = "apiKey" in opts ? opts.apiKey : KEY;
-  const deps = composeDeps(testConfig(opts.config), fake.engine, opts.logger ?? pino({ level: "silent" }), apiKey, openDb(":memory:"), opts.clock);
+  const deps = composeDeps(testConfig(opts.config), fake.engine, opts.logger ?? pino({ level: "silent" }), apiKey, opts.db ?? openDb(":memory:"), opts.clock, undefined, opts.taskAgent);
   const app = createApp(deps);
   const auth = `Bearer ${KEY}`;
   return {

@@ -195,7 +195,7 @@ describe("terminal sessions (fake runtime)", () => {
     await a.waitText(/tail -f output/);
     expect(last().at).toBe(marked);
     // nothing attached and idle holds the space awake
-    expect(h.deps.activity.runningCounts("box")).toEqual({ exec: 0, terminal: 0 });
+    expect(h.deps.activity.runningCounts("box")).toEqual({ exec: 0, terminal: 0, task: 0 });
     await a.close();
   });
 

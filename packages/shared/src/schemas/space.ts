@@ -4,8 +4,8 @@ import { GpuRequestSchema, NETWORK_MODES, PRIVILEGE_LEVELS, RuntimeNameSchema, W
 
 export const SPACE_STATUSES = ["running", "paused", "stopped"] as const;
 export const SPACE_STATES = ["running", "paused", "sleeping", "hibernated", "stopped"] as const;
-export const SLEEP_BLOCKERS = ["lease", "cpu", "exec", "terminal", "veto:git", "veto:pkg", "user-paused", "disabled"] as const;
-export const ACTIVITY_SOURCES = ["create", "start", "exec", "files", "terminal", "keepalive", "cpu", "wake"] as const;
+export const SLEEP_BLOCKERS = ["lease", "cpu", "exec", "terminal", "task", "veto:git", "veto:pkg", "user-paused", "disabled"] as const;
+export const ACTIVITY_SOURCES = ["create", "start", "exec", "files", "terminal", "task", "keepalive", "cpu", "wake"] as const;
 
 export const ImageRefSchema = z
   .string()
