@@ -1,6 +1,8 @@
 import { ClawdspaceApiError, toApiError } from "./clientError.js";
-import { enc, ndjson, query, sseJson, toBase64, toPayload, type BinaryBody } from "./wire.js";
+import { enc, ndjson, query, sseEvents, toBase64, toPayload, type BinaryBody } from "./wire.js";
 import type { SpaceChangeEvent } from "./schemas/events.js";
+import type { TaskChangeEvent } from "./schemas/task.js";
+import { TaskClient } from "./taskClient.js";
 import type { ExecRequest, ExecResult, ExecStreamLine } from "./schemas/exec.js";
 import type { CreateSpaceRequest, Space, WakeTier } from "./schemas/space.js";
 import type { TemplateDetail, TemplateInput, TemplateSummary } from "./schemas/template.js";
@@ -11,7 +13,10 @@ import type { AuditEvent, AuditList, AuditQueryInput } from "./schemas/audit.js"
 
 // Re-exported as types only: importing "@clawdspace/shared/client" loads no schema code (a faster CLI start).
 export type { CreateSpaceRequest, ExecRequest, ExecResult, ExecStreamLine, Space, Capabilities, SpaceStats, SystemInfo, WakeTier, TerminalServerMessage, SpaceChangeEvent, BinaryBody };
-export { ClawdspaceApiError };
+export { ClawdspaceApiError, TaskClient };
+
+/** One change from GET /api/events: a space's state, or a task's start or end. */
+export type Change = { kind: "space"; event: SpaceChangeEvent } | { kind: "task"; event: TaskChangeEvent };
 
 /** Query of the terminal WebSocket: a browser passes a ticket, other clients send the key as a bearer header. */
 export type TerminalUrlQuery = Partial<TerminalQuery> & { ticket?: string };
@@ -48,6 +53,11 @@ export class ClawdspaceClient {
   capabilities() {
     return this.json<Capabilities>("GET", "/api/system/capabilities");
   }
+  /** Background tasks (start, list, logs, cancel, wait). */
+  get tasks(): TaskClient {
+    return new TaskClient(this);
+  }
+
   async listSpaces(): Promise<Space[]> {
     return (await this.json<{ spaces: Space[] }>("GET", "/api/spaces")).spaces;
   }
@@ -202,8 +212,22 @@ export class ClawdspaceClient {
    * with the events as they come. It ends when the server ends it; abort `signal` to close it.
    */
   async events(signal?: AbortSignal): Promise<AsyncGenerator<SpaceChangeEvent>> {
+    const all = await this.changes(signal);
+    return (async function* () {
+      for await (const c of all) if (c.kind === "space") yield c.event;
+    })();
+  }
+
+  /** The same stream with task starts and ends too, each tagged with its kind. */
+  async changes(signal?: AbortSignal): Promise<AsyncGenerator<Change>> {
     const res = await this.request("GET", "/api/events", undefined, { accept: "text/event-stream", signal });
-    return sseJson<SpaceChangeEvent>(res);
+    const events = sseEvents<SpaceChangeEvent & TaskChangeEvent>(res);
+    return (async function* () {
+      for await (const e of events) {
+        if (e.event === "task") yield { kind: "task", event: e.data };
+        else if (e.event === "space" || e.event === "message") yield { kind: "space", event: e.data };
+      }
+    })();
   }
 
   /** A relative root (a page on the server's own origin) resolves against the page's address. */

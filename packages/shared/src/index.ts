@@ -11,3 +11,4 @@ export * from "./schemas/files.js";
 export * from "./schemas/audit.js";
 export * from "./schemas/events.js";
 export * from "./schemas/task.js";
+export { isTaskEnded, type TaskLogOptions } from "./taskClient.js";

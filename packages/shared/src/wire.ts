@@ -60,16 +60,22 @@ export async function* ndjson<T>(res: Response): AsyncGenerator<T> {
 }
 
 /** The `data:` of each server-sent event as JSON; comments (keep-alives) and malformed data are skipped. */
+/** Server-sent events as {event, data}: `event` is the block's event name ("message" when it has none). */
 export async function* sseJson<T>(res: Response): AsyncGenerator<T> {
+  for await (const e of sseEvents<T>(res)) yield e.data;
+}
+
+export async function* sseEvents<T>(res: Response): AsyncGenerator<{ event: string; data: T }> {
   for await (const block of chunksOf(res, "\n\n")) {
-    const data = block
-      .split("\n")
+    const lines = block.split("\n");
+    const data = lines
       .filter((l) => l.startsWith("data:"))
       .map((l) => l.slice(5).replace(/^ /, ""))
       .join("\n");
     if (!data) continue;
+    const event = lines.find((l) => l.startsWith("event:"))?.slice(6).trim() || "message";
     try {
-      yield JSON.parse(data) as T;
+      yield { event, data: JSON.parse(data) as T };
     } catch {
       // one malformed event must not end the stream
     }
