@@ -149,6 +149,34 @@ export function buildProgram(): Command {
     .option("-q, --quiet", "no progress")
     .action(lazy(() => import("./commands/cp.js")));
 
+  const task = program.command("task").description("background tasks: run a command that outlives this shell, then follow, wait for or cancel it");
+  const taskCmd = (name: string, what: string) => common(task.command(name)).description(what).argument("<space>");
+  taskCmd("run", "start a task and follow its output; exits with the task's exit code (Ctrl-C detaches, the task goes on)")
+    .argument("<command...>", "the command, after --; several words run through bash -lc unless --argv")
+    .option("-n, --name <name>", "a name to find it by")
+    .option("-d, --detach", "print the task id and return at once")
+    .option("--argv", "run the words as an argv array, without a shell")
+    .option("-w, --cwd <dir>", "working directory (absolute, default /workspace)")
+    .option("-e, --env <K=V>", "environment variable (repeatable)", collect)
+    .option("-T, --timeout <duration>", 'kill it after this long, e.g. "30m" (state timed-out, exit 124)')
+    .option("--no-keep-awake", "let the space sleep on schedule while it runs (it freezes while asleep)")
+    .passThroughOptions()
+    .action(lazy(() => import("./commands/task.js")));
+  common(task.command("ls"))
+    .description("list tasks, of one space or of all")
+    .argument("[space]")
+    .option("-s, --state <state>", "only tasks in this state (running, succeeded, failed, cancelled, timed-out, interrupted)")
+    .action(lazy(() => import("./commands/task.js")));
+  taskCmd("logs", "print a task's output (stdout to stdout, stderr to stderr)")
+    .argument("<id>")
+    .option("-f, --follow", "keep printing until the task ends")
+    .addOption(new Option("--stream <stream>", "only this stream").choices(["stdout", "stderr", "both"]).default("both"))
+    .action(lazy(() => import("./commands/task.js")));
+  taskCmd("show", "show a task: state, exit code, times, output sizes").argument("<id>").action(lazy(() => import("./commands/task.js")));
+  taskCmd("cancel", "cancel a running task (TERM, then KILL after the grace period)").argument("<id>").action(lazy(() => import("./commands/task.js")));
+  taskCmd("wait", "wait until a task ends; exits with its exit code").argument("<id>").action(lazy(() => import("./commands/task.js")));
+  taskCmd("rm", "forget a finished task and delete its logs").argument("<id>").action(lazy(() => import("./commands/task.js")));
+
   common(program.command("audit"))
     .description("show the audit log (oldest first)")
     .option("-s, --space <name>", "only this space")

@@ -38,6 +38,7 @@ import {
   WriteFileQuerySchema,
 } from "@clawdspace/shared";
 import { z } from "zod";
+import { TASK_ROUTES } from "../tasks/routeDocs.js";
 
 type Schema = z.ZodType;
 
@@ -64,9 +65,10 @@ const SleepAnswer = z.object({
   lastActivity: z.object({ at: z.string().nullable(), source: z.string().nullable() }),
   pauseAt: z.string().nullable(),
   hibernateAt: z.string().nullable(),
-  blockedBy: z.array(z.object({ reason: z.string(), until: z.string().optional() })),
+  blockedBy: z.array(z.object({ reason: z.string(), until: z.string().optional(), tasks: z.array(z.object({ id: z.string(), name: z.string().nullable() })).optional() })),
   wouldPauseNow: z.boolean(),
   wouldHibernateNow: z.boolean(),
+  tasks: z.array(z.object({ id: z.string(), name: z.string().nullable(), keepAwake: z.boolean() })),
 });
 
 /** Every route the server answers; the OpenAPI document and its docs test are built from this list. */
@@ -110,7 +112,8 @@ export const ROUTES: RouteDoc[] = [
   { method: "delete", path: "/api/templates/:name", summary: "Delete a stored template (a built-in's override reverts)", response: MessageSchema },
   { method: "get", path: "/api/audit", summary: "Audit events: the newest limit matching, oldest first", query: AuditQuerySchema, response: AuditListSchema },
   { method: "get", path: "/api/audit/export", summary: "Audit events as JSON lines, oldest first", query: AuditExportQuerySchema, rawResponse: "application/x-ndjson" },
-  { method: "get", path: "/api/events", summary: "Server-sent events of space state changes (event: space, data: {space, state, cause, at})", rawResponse: "text/event-stream" },
+  ...TASK_ROUTES,
+  { method: "get", path: "/api/events", summary: "Server-sent events: space state changes (event: space, data: {space, state, cause, at}) and task starts and ends (event: task)", rawResponse: "text/event-stream" },
   { method: "get", path: "/api/openapi.json", summary: "This document", rawResponse: "application/json" },
   { method: "get", path: "/metrics", summary: "Prometheus metrics", rawResponse: "text/plain" },
 ];
