@@ -56,6 +56,7 @@ export async function startTestServer(env: Record<string, string> = {}, opts: { 
   const server: Server = createServer(app);
   const wss = attachTerminal(server, deps);
   if (env.HISTORY_POLL_MS) deps.history.start();
+  deps.taskParts.watcher.start();
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
@@ -73,6 +74,8 @@ export async function startTestServer(env: Record<string, string> = {}, opts: { 
       await deps.terminals.close();
       wss.close();
       await deps.history.stop();
+      await deps.taskParts.watcher.stop();
+      deps.taskParts.webhook?.stop();
       deps.pruner.stop();
       await new Promise<void>((r) => {
         server.closeAllConnections();
