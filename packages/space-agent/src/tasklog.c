@@ -97,7 +97,12 @@ static int pump(struct reader *r)
         }
         rechecked = 0;
         cur_close(&r->c);
-        if (cur_open(&r->c, r->dirfd, si.after) < 0 && open_current(r) < 0) return sent;
+        /* One that will not open (deleted meanwhile, or not a file) is skipped, not retried forever. */
+        for (int tries = 0; tries < 64 && si.after != NO_SEG; tries++) {
+            if (cur_open(&r->c, r->dirfd, si.after) == 0) break;
+            seg_scan(r->dirfd, si.after, &si);
+        }
+        if (r->c.fd < 0) return sent;
         if (r->c.start > r->pos) gap(r, r->c.start);
     }
 }
