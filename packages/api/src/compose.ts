@@ -122,7 +122,7 @@ export function composeDeps(
     { image: cfg.image, defaultMemory: cfg.defaultMemory, defaultCpus: cfg.defaultCpus, pidsLimit: cfg.pidsLimit, node, extraLabels: cfg.extraLabels, extraCa: extraCaMount(cfg.extraCa) },
   );
   const taskParts = composeTasks(
-    { db, engine, lifecycle, activity, audit, events, state, log: logger, clock, metrics },
+    { db, engine, lifecycle, activity, audit, events, state, cpu, log: logger, clock, metrics },
     {
       pollMs: cfg.tasks?.pollMs ?? 2000,
       graceMs: cfg.tasks?.graceMs ?? 5000,

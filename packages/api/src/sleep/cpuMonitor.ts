@@ -64,6 +64,12 @@ export class CpuMonitor {
     this.samples.set(space, { usageNs: await this.containers.cpuUsage(space), at: this.clock() });
   }
 
+  /** Takes CPU we spent inside the space (a status call) out of the current window, leaving the space's own work in it. */
+  discount(space: string, ns: number): void {
+    const prev = this.samples.get(space);
+    if (prev && ns > 0) prev.usageNs += ns;
+  }
+
   /** Whether a reading taken now would start a usable window for a decision due soon. */
   hasRecentSample(space: string): boolean {
     const prev = this.samples.get(space);

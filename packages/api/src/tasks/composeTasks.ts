@@ -6,6 +6,7 @@ import type { SpaceEvents } from "../events/spaceEvents.js";
 import type { Metrics } from "../system/metrics.js";
 import type { ActivityTracker } from "../sleep/activity.js";
 import type { SpaceStateStore } from "../sleep/spaceState.js";
+import type { CpuMonitor } from "../sleep/cpuMonitor.js";
 import type { SpaceLifecycle } from "../spaces/lifecycle.js";
 import type { Db } from "../store/db.js";
 import { ExecTaskAgent } from "./agentExec.js";
@@ -31,7 +32,7 @@ export interface TaskParts {
 
 /** Wires the task domain; the agent port defaults to the supervisor reached through docker exec. */
 export function composeTasks(
-  d: { db: Db; engine: Engine; lifecycle: SpaceLifecycle; activity: ActivityTracker; audit: AuditLog; events: SpaceEvents; state: SpaceStateStore; log: Logger; clock: Clock; metrics: Metrics },
+  d: { db: Db; engine: Engine; lifecycle: SpaceLifecycle; activity: ActivityTracker; audit: AuditLog; events: SpaceEvents; state: SpaceStateStore; cpu?: CpuMonitor; log: Logger; clock: Clock; metrics: Metrics },
   cfg: TaskSettingsConfig,
   agent: TaskAgentPort = new ExecTaskAgent(d.engine.exec),
 ): TaskParts {
@@ -49,6 +50,6 @@ export function composeTasks(
   });
   d.metrics.gauge("clawdspace_tasks_running", "Background tasks running on this node", () => service.running().length);
   service.resume();
-  const watcher = new TaskWatcher(service, agent, d.engine.containers, d.state, d.log, { pollMs: cfg.pollMs }, d.clock);
+  const watcher = new TaskWatcher(service, agent, d.engine.containers, d.cpu, d.state, d.log, { pollMs: cfg.pollMs }, d.clock);
   return { service, logs: new TaskLogs(service, agent, d.lifecycle, d.engine.containers), watcher, webhook };
 }

@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import { ConflictError, SpaceNotFoundError } from "../engine/errors.js";
 import type { ContainersPort } from "../engine/ports/containers.js";
 import type { SpaceStateStore } from "../sleep/spaceState.js";
+import type { CpuMonitor } from "../sleep/cpuMonitor.js";
 import { interrupted, observe } from "./agentStatus.js";
 import type { TaskAgentPort } from "./ports.js";
 import type { TaskRow } from "./taskRepo.js";
@@ -25,7 +26,8 @@ export class TaskWatcher {
   constructor(
     private readonly tasks: TaskService,
     private readonly agent: TaskAgentPort,
-    private readonly containers: Pick<ContainersPort, "inspect">,
+    private readonly containers: Pick<ContainersPort, "inspect" | "cpuUsage">,
+    private readonly cpu: Pick<CpuMonitor, "discount"> | undefined,
     private readonly state: Pick<SpaceStateStore, "get">,
     private readonly log: Logger,
     private readonly opts: { pollMs: number },
@@ -87,11 +89,17 @@ export class TaskWatcher {
     }
     if (record.state === "paused") return;
     let statuses;
+    // Our call runs in the space's cgroup: its CPU must not pass for the space's own work with the sleep worker.
+    const before = this.cpu ? await this.containers.cpuUsage(space).catch(() => undefined) : undefined;
     try {
       statuses = await this.agent.statuses(space);
     } catch (e) {
       if (e instanceof ConflictError) return; // paused or stopped since the inspect: next tick
       throw e;
+    }
+    if (before !== undefined) {
+      const after = await this.containers.cpuUsage(space).catch(() => undefined);
+      if (after !== undefined) this.cpu!.discount(space, after - before);
     }
     const now = this.clock();
     for (const row of live) {

@@ -40,8 +40,9 @@ describe.skipIf(!engineAvailable)("tasks and the server process: kill -9, downti
       CLAWDSPACE_WEBHOOK_URL: `http://127.0.0.1:${port}/hook`,
       CLAWDSPACE_WEBHOOK_SECRET_FILE: secretFile,
     });
-    key = server.key;
-    client = new ClawdspaceClient({ baseUrl: server.url, key: server.key });
+    // spawnServer makes a key of its own unless API_KEY is given: keep the first across restarts.
+    key ??= server.key;
+    client = new ClawdspaceClient({ baseUrl: server.url, key });
   };
   const kill9 = async () => {
     const exited = new Promise((r) => server.child.once("exit", r));

@@ -29,7 +29,8 @@ describe.skipIf(!engineAvailable)("tasks and sleep", () => {
     expect(answer.blockedBy).toContainEqual({ reason: "task", tasks: [{ id: held.id, name: "holder" }] });
     // Frozen while asleep: still running, and it finishes after a wake.
     expect((await s.client.tasks.get(lazy, free.id)).state).toBe("running");
-    await s.client.startSpace(lazy);
+    // Woken and held awake by a lease (it would sleep again on schedule otherwise: the task does not hold it).
+    expect((await s.post(`/api/spaces/${lazy}/keepalive`, { ttlMs: 60_000 })).status).toBe(200);
     expect(await waitEnded(s.client, lazy, free.id)).toMatchObject({ state: "succeeded", exitCode: 0 });
     expect(await waitEnded(s.client, awake, held.id)).toMatchObject({ state: "succeeded" });
   });
