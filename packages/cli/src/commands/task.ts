@@ -98,6 +98,8 @@ export async function run(ctx: Context, args: string[], opts: TaskOpts, cmd: Com
   const [space, ...rest] = args;
   switch (cmd.name()) {
     case "run": {
+      // commander passes the "--" that separates our options from the command through with it.
+      if (rest[0] === "--") rest.shift();
       if (rest.length === 0) throw usageError("missing the command to run (put it after --)");
       const task = await ctx.client.tasks.start(space!, buildTaskRequest(rest, opts));
       if (opts.detach) {
