@@ -83,7 +83,7 @@ export class TaskWatcher {
     }
     if (live.length === 0) return;
     if (record.state === "stopped") {
-      const why = this.state.get(space).hibernatedAt ? "the space hibernated" : "the space stopped";
+      const why = this.state.get(space).hibernatedAt ? "the space hibernated" : "the container stopped under it (an engine restart, a crash or a docker stop)";
       for (const row of live) this.tasks.finish(row, interrupted(why));
       return;
     }
