@@ -13,6 +13,7 @@ import { benchSleepWorker, printTickCosts } from "./sleepBench.js";
 import { printTable, summarize, timed, type Row } from "./stats.js";
 import { benchTerminal, printTerminal } from "./terminalBench.js";
 import { benchWeb } from "./webBench.js";
+import { benchTasks, printTasks } from "./tasksBench.js";
 
 const execFileP = promisify(execFile);
 const BENCH_LABEL = "clawdspace.bench";
@@ -33,8 +34,8 @@ const deps = composeDeps(cfg, engine, pino({ level: "silent" }), key, openDb(":m
 const app = createApp({ ...deps, webDir: cfg.webDir });
 const server = createServer(app);
 attachTerminal(server, deps);
-/** BENCH_ONLY=terminal (or create,exec,list,cli,sleep,gvisor,files,audit,web) runs a part of the suite. */
-const only = new Set((process.env.BENCH_ONLY ?? "create,exec,list,cli,terminal,sleep,gvisor,files,audit,web").split(",").map((s) => s.trim()));
+/** BENCH_ONLY=terminal (or create,exec,list,cli,sleep,gvisor,files,audit,web,tasks) runs a part of the suite. */
+const only = new Set((process.env.BENCH_ONLY ?? "create,exec,list,cli,terminal,sleep,gvisor,files,audit,web,tasks").split(",").map((s) => s.trim()));
 await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
 const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 const headers = { authorization: `Bearer ${key}`, "content-type": "application/json" };
@@ -260,6 +261,12 @@ try {
     const web = await benchWeb(base, key, count, iterations);
     if (typeof web === "string") console.log(`\n## web\n${web}`);
     else printTable("web", web);
+    await cleanup();
+  }
+  if (only.has("tasks")) {
+    const names = Array.from({ length: 10 }, (_, i) => `b${runId}-t${i}`);
+    for (let i = 0; i < names.length; i += 5) await Promise.all(names.slice(i, i + 5).map((name) => api("POST", "/api/spaces", { name, memory: "128m" })));
+    printTasks(await benchTasks({ base, key, api, space: names[0]!, extraSpaces: names.slice(1), calls, tick: () => deps.taskParts.watcher.tick(), iterations }));
     await cleanup();
   }
   if (only.has("audit")) {
