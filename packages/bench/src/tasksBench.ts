@@ -103,7 +103,7 @@ export async function benchTasks(
   return {
     rows: [
       { case: "task POST until its process runs [\"true\"]", ours: summarize(start), baseline: summarize(exec), baselineName: "our exec [\"true\"]" },
-      { case: "a printed line until the client has it", ours: summarize(follow), baseline: summarize(streamed), baselineName: "our exec NDJSON stream", extra: "ours = task log follow (in-space poll 25 ms)" },
+      { case: "a printed line until the client has it", ours: summarize(follow), baseline: summarize(streamed), baselineName: "our exec NDJSON stream", extra: "ours = task log follow (inotify in the space)" },
     ],
     rss: { idleMiB: idle / 1024 ** 2, with50MiB: with50 / 1024 ** 2, tickCpuMs: (cpu.user + cpu.system) / 1000 / ticks, tickWallMs: wall, tickCalls: perTick },
   };

@@ -9,9 +9,14 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/inotify.h>
 #include <unistd.h>
 
+/* Without inotify (a file system that does not report changes) the follow polls at this pace. */
 #define FOLLOW_POLL_MS 25
+/* With it, a wake-up this often still re-reads the status (a supervisor killed without a write). */
+#define FOLLOW_IDLE_MS 250
 
 struct reader {
     int dirfd;
@@ -114,6 +119,21 @@ static int usage(const char *msg)
     return EXIT_USAGE;
 }
 
+/* Waits until something in the task's folder changes (a record, a rotation, a new status) or a short while passes. */
+static void wait_change(int ino)
+{
+    if (ino < 0) {
+        sleep_ms(FOLLOW_POLL_MS);
+        return;
+    }
+    struct pollfd p = { ino, POLLIN, 0 };
+    if (poll(&p, 1, FOLLOW_IDLE_MS) > 0) {
+        char buf[4096];
+        while (read(ino, buf, sizeof buf) > 0) {
+        }
+    }
+}
+
 static void send_exit(int dirfd, const char *id)
 {
     static char mem[4096];
@@ -185,6 +205,11 @@ int cmd_task_log(int argc, char **argv)
     int rc = pump(&r);
     if (!follow || rc == -2) return 0;
     int64_t deadline = mono_ms() + (int64_t)wait_ms;
+    int ino = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    if (ino >= 0 && inotify_add_watch(ino, dir, IN_MODIFY | IN_CREATE | IN_MOVED_TO | IN_CLOSE_WRITE | IN_DELETE) < 0) {
+        close(ino);
+        ino = -1;
+    }
     for (;;) {
         int ok = status_read(dirfd, &st, &why) == 0;
         /* Unreadable, exited, or a dead supervisor: nothing more will come, so finish with an x record. */
@@ -194,7 +219,7 @@ int cmd_task_log(int argc, char **argv)
             return 0;
         }
         if (mono_ms() >= deadline) return 0;
-        if (rc == 0) sleep_ms(FOLLOW_POLL_MS);
+        if (rc == 0) wait_change(ino);
         rc = pump(&r);
         if (rc == -2) return 0;
     }
