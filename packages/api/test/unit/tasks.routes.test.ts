@@ -172,3 +172,42 @@ describe("task routes", () => {
     expect(t.agent.only().spec.argv).toEqual(["true"]);
   });
 });
+
+describe("task events on GET /api/events", () => {
+  it("streams event: task when a task starts and ends, and the client's changes() tells them from space events", async () => {
+    const { createServer } = await import("node:http");
+    const { ClawdspaceClient } = await import("@clawdspace/shared");
+    const { createApp } = await import("../../src/app.js");
+    const { KEY } = await import("./helpers.js");
+    const t = setup();
+    await createSpace(t, "box");
+    const server = createServer(createApp(t.deps));
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const port = (server.address() as import("node:net").AddressInfo).port;
+    const ac = new AbortController();
+    try {
+      const client = new ClawdspaceClient({ baseUrl: `http://127.0.0.1:${port}`, key: KEY });
+      const changes = await client.changes(ac.signal);
+      const spaceOnly = await client.events(ac.signal);
+      const task = await startTask(t, "box");
+      t.agent.end(task.id, 2);
+      await t.tick();
+      const seen: Array<{ kind: string; state: string }> = [];
+      for await (const c of changes) {
+        seen.push({ kind: c.kind, state: c.event.state });
+        if (c.kind === "task" && c.event.state !== "running") break;
+      }
+      expect(seen).toEqual([
+        { kind: "task", state: "running" },
+        { kind: "task", state: "failed" },
+      ]);
+      await t.api.post("/api/spaces/box/stop");
+      const first = await spaceOnly.next();
+      expect(first.value).toMatchObject({ space: "box", state: "paused" });
+    } finally {
+      ac.abort();
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+});
