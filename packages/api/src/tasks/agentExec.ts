@@ -90,16 +90,24 @@ export class ExecTaskAgent implements TaskAgentPort {
     signal?.addEventListener("abort", onAbort, { once: true });
     // A follow waits on purpose; the deadline is only a backstop against a wedged agent.
     const deadline = setTimeout(() => controller.abort(new Error("task log deadline passed")), (req.waitMs ?? 0) + CONTROL_DEADLINE_MS);
+    // Records are handed on strictly in order: a chunk that arrives while an earlier one is still
+    // being written to a slow client waits its turn (the sink may be called again before it settles).
+    let chain: Promise<void> = Promise.resolve();
     try {
       await this.exec.run(
         space,
         { argv, cwd: "/", env: { PATH: SAFE_PATH, [EXEC_ID_ENV]: execId } },
-        async (stream, chunk) => {
+        (stream, chunk) => {
           if (stream !== "stdout") return;
-          for (const r of decoder.push(chunk)) await onRecord(r);
+          const records = decoder.push(chunk);
+          chain = chain.then(async () => {
+            for (const r of records) await onRecord(r);
+          });
+          return chain;
         },
         controller.signal,
       );
+      await chain;
     } catch (e) {
       // Our own abort (client gone, deadline): the agent may still be waiting in the space.
       if (controller.signal.aborted) void killExec(this.exec, space, execId).catch(() => undefined);

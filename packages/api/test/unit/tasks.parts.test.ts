@@ -109,3 +109,23 @@ describe("the supervisor through exec", () => {
     expect(spec.env?.PATH).toBe("/usr/sbin:/usr/bin:/sbin:/bin");
   });
 });
+
+describe("task logs through exec", () => {
+  it("hands records on in order even when the engine delivers the next chunk before the last one is written", async () => {
+    const chunks = [frame("h", "{}"), Buffer.concat([frame("o", "a"), frame("o", "b")]), frame("o", "c")];
+    // Like the Docker adapter: several frames of one read reach the sink before backpressure pauses the stream.
+    const exec = {
+      async run(_n: string, _s: unknown, sink: (s: "stdout", c: Buffer) => unknown) {
+        for (const c of chunks) void sink("stdout", c);
+        return { exitCode: 0 };
+      },
+      openTty: () => Promise.reject(new Error("no tty")),
+    };
+    const seen: string[] = [];
+    await new ExecTaskAgent(exec as never).logs("box", "tsk_aaaaaaaaaaaaaaaa", { offset: 0, follow: false }, async (r) => {
+      await new Promise((res) => setTimeout(res, r.payload.toString() === "a" ? 20 : 0));
+      seen.push(`${r.tag}${r.payload.toString()}`);
+    });
+    expect(seen).toEqual(["h{}", "oa", "ob", "oc"]);
+  });
+});
