@@ -64,7 +64,12 @@ export class SetupFailedError extends DomainError {
 
 /** A zod failure as the contract's issues, with a one-line summary naming the first. */
 export function summarizeZod(error: ZodError, where: string): { message: string; issues: ValidationIssue[] } {
-  const issues: ValidationIssue[] = error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message }));
+  // An unknown field is named by its own path, so a typo ("memroy") points at itself.
+  const issues: ValidationIssue[] = error.issues.flatMap((i) => {
+    const at = i.path.map(String);
+    if (i.code === "unrecognized_keys") return i.keys.map((k) => ({ path: [...at, k].join("."), message: `unknown field "${k}"` }));
+    return [{ path: at.join("."), message: i.message }];
+  });
   const first = issues[0];
   const summary = first ? `${first.path ? `${first.path}: ` : ""}${first.message}` : "invalid input";
   return { message: `Invalid ${where}: ${summary}`, issues };

@@ -7,7 +7,7 @@ import type { SleepService } from "./sleepService.js";
 import { actorOf } from "../http/actor.js";
 import { markWake } from "../spaces/routes.js";
 
-const KeepaliveSchema = z.object({
+const KeepaliveSchema = z.strictObject({
   ttlMs: z
     .number({ error: "ttlMs must be a number of milliseconds" })
     .int({ error: "ttlMs must be a whole number" })

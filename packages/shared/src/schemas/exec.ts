@@ -6,7 +6,7 @@ export const MAX_EXEC_TIMEOUT_MS = 24 * 60 * 60 * 1000;
 /** Under Linux's 128 KiB limit for one argument, leaving room for multi-byte characters. */
 export const MAX_ARG_CHARS = 32 * 1024;
 
-export const ExecRequestSchema = z.object({
+export const ExecRequestSchema = z.strictObject({
   command: z.union(
     [
       // Linux caps one argument at 128 KiB; a longer script belongs in a file or on stdin.

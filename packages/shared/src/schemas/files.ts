@@ -40,7 +40,7 @@ export const FileContentSchema = z.object({
 export type FileContent = z.infer<typeof FileContentSchema>;
 
 export const WriteFileQuerySchema = z.object({ path: FilePathSchema });
-export const WriteFileBodySchema = z.object({
+export const WriteFileBodySchema = z.strictObject({
   contentBase64: z
     .string({ error: "contentBase64 must be a string (it may be empty)" })
     .regex(/^[A-Za-z0-9+/]*={0,2}$/, { error: "contentBase64 must be base64" }),
@@ -50,8 +50,8 @@ export const WriteFileBodySchema = z.object({
 export type WriteFileBody = z.input<typeof WriteFileBodySchema>;
 
 export const DeleteFileQuerySchema = z.object({ path: FilePathSchema, recursive: Bool.default(false) });
-export const MkdirBodySchema = z.object({ path: FilePathSchema });
-export const RenameBodySchema = z.object({ from: FilePathSchema, to: FilePathSchema });
+export const MkdirBodySchema = z.strictObject({ path: FilePathSchema });
+export const RenameBodySchema = z.strictObject({ from: FilePathSchema, to: FilePathSchema });
 export const ArchiveQuerySchema = z.object({ path: FilePathSchema.default("/") });
 
 export const FileWriteAnswerSchema = z.object({

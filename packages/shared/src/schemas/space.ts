@@ -64,7 +64,7 @@ export const RepoBranchSchema = z
     error: "repoBranch must be a valid branch or tag name",
   });
 
-export const CreateSpaceRequestSchema = z.object({
+export const CreateSpaceRequestSchema = z.strictObject({
   name: SpaceNameSchema,
   memory: MemorySchema.optional(),
   cpus: CpusSchema.optional(),
