@@ -24,6 +24,8 @@ const TOKEN_PATTERNS: RegExp[] = [
   /\bAIza[0-9A-Za-z_-]{30,}/g, // Google API keys
   /\bglpat-[A-Za-z0-9_-]{16,}/g, // GitLab
   /\bnpm_[A-Za-z0-9]{30,}/g, // npm
+  /\bhv[sbr]\.[A-Za-z0-9_-]{20,}/g, // Vault service, batch and recovery tokens
+  /\bcs_[A-Za-z0-9_-]{32,}/g, // our own API keys
   /\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, // JWTs
   /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g,
 ];
@@ -33,6 +35,13 @@ const CONTEXT_PATTERNS: Array<[RegExp, string]> = [
   [/\b(Bearer|Basic|Token|Digest)(\s+)[A-Za-z0-9._~+/=:-]{4,}/gi, `$1$2${MASK}`],
   // URL userinfo: https://user:pass@host keeps the user, loses the password.
   [/\b([a-z][a-z0-9+.-]*:\/\/)([^/\s:@]*):([^/\s@]+)@/gi, `$1$2:${MASK}@`],
+  // Password flags glued to their value or given as the next word: mysql -pSECRET, sshpass -p SECRET.
+  [/(^|\s)((?:mysql|mysqldump|mariadb|mysqladmin)\b[^\n;&|]*?\s-p)(?!\s)(\S+)/gi, `$1$2${MASK}`],
+  [/(^|\s)(sshpass\s+(?:-\w+\s+)*-p)(\s*)(\S+)/gi, `$1$2$3${MASK}`],
+  // curl -u user:password / --user user:password keeps the user.
+  [/(^|\s)(-u|--user)(\s+|=)(["']?)([^\s:"']+):([^\s"']+)/g, `$1$2$3$4$5:${MASK}`],
+  // aws configure set aws_secret_access_key SECRET (and the session token)
+  [/\b(aws\s+configure\s+set\s+(?:\S+\.)?(?:aws_secret_access_key|aws_session_token))(\s+)(\S+)/gi, `$1$2${MASK}`],
   // NAME=value and --name=value
   [new RegExp(`(^|[^A-Za-z0-9_.-])(-{0,2}${NAME})=${VALUE}`, "gi"), `$1$2=${MASK}`],
   // --name value (a flag whose value is the next word)
