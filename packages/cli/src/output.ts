@@ -74,3 +74,16 @@ export function parseDuration(v: string): number | null {
   const factor = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[unit]!;
   return Math.round(n * factor);
 }
+
+/**
+ * Text that came from inside a space, made safe for a terminal: control characters (ESC, OSC 52
+ * clipboard writes, BEL, CR overprinting, C1 codes) are shown as escapes instead of acted on.
+ */
+export function printable(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => {
+    if (c === "\n") return "\\n";
+    if (c === "\t") return "\\t";
+    return `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`;
+  });
+}

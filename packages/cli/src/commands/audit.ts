@@ -1,7 +1,7 @@
 import type { AuditEvent } from "@clawdspace/shared";
 import type { Context } from "../context.js";
 import { usageError } from "../errors.js";
-import { paint, printJson, table } from "../output.js";
+import { paint, printable, printJson, table } from "../output.js";
 
 interface AuditOpts {
   space?: string;
@@ -25,7 +25,8 @@ export async function run(ctx: Context, _args: string[], opts: AuditOpts): Promi
   if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw usageError(`--limit "${opts.limit}" must be a whole number from 1 to 10000`);
   const filter = { space: opts.space, type: opts.type };
   const first = await ctx.client.audit({ ...filter, limit });
-  const cells = (e: AuditEvent) => [paint.dim(ctx.colour)(e.ts), e.space ?? "-", e.type, e.actor ?? "-", describe(e.meta)];
+  // Everything but the time may carry text a space chose (a shell line): never let it drive our terminal.
+  const cells = (e: AuditEvent) => [paint.dim(ctx.colour)(e.ts), printable(e.space ?? "-"), printable(e.type), printable(e.actor ?? "-"), printable(describe(e.meta))];
 
   if (!opts.follow) {
     if (ctx.json) return printJson(first);

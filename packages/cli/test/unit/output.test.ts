@@ -81,3 +81,13 @@ describe("audit lines", () => {
     expect(describeEvent({ reason: "idle", tier: { a: 1 } })).toBe('reason=idle tier={"a":1}');
   });
 });
+
+describe("printable", () => {
+  it("shows control characters from a space as escapes, so an OSC 52 clipboard write never reaches the terminal", async () => {
+    const { printable } = await import("../../src/output.js");
+    const osc52 = "echo hi\u001b]52;c;ZXZpbA==\u0007";
+    expect(printable(osc52)).toBe("echo hi\\x1b]52;c;ZXZpbA==\\x07");
+    expect(printable("a\rb\u009bc\nd")).toBe("a\\x0db\\x9bc\\nd");
+    expect(printable("plain é ✓")).toBe("plain é ✓");
+  });
+});
