@@ -36,6 +36,7 @@ import { AuditPruner } from "./audit/auditPruner.js";
 import type { Db } from "./store/db.js";
 import { SpaceStateRepo } from "./sleep/spaceStateRepo.js";
 import { VERSION } from "./version.js";
+import { InternalExec } from "./engine/internalExec.js";
 import { composeTasks, type TaskParts } from "./tasks/composeTasks.js";
 import type { TaskAgentPort } from "./tasks/ports.js";
 
@@ -115,10 +116,12 @@ export function composeDeps(
     : undefined;
   const events = new SpaceEvents();
   const lifecycle = new SpaceLifecycle({ containers: engine.containers, volumes: engine.volumes, activity, state, audit, cpu, log: logger, events });
-  const checks = new SleepChecks(engine.exec, activity, state, cpu, policy);
+  // The server's own calls into spaces: a fixed PATH, a cap on what comes back, a deadline.
+  const internal = new InternalExec(engine.exec);
+  const checks = new SleepChecks(internal.with({ maxBytes: 64 * 1024, deadlineMs: 15_000 }), activity, state, cpu, policy);
   const views = new SpaceViews(engine.containers, activity, checks, node);
   const creation = new SpaceCreation(
-    { containers: engine.containers, volumes: engine.volumes, activity, state, host, audit, log: logger, templates, setup: new SpaceSetup(engine.exec), network, lifecycle, views },
+    { containers: engine.containers, volumes: engine.volumes, activity, state, host, audit, log: logger, templates, setup: new SpaceSetup(internal.with({ maxBytes: 64 * 1024 * 1024, deadlineMs: 15 * 60_000 })), network, lifecycle, views },
     { image: cfg.image, defaultMemory: cfg.defaultMemory, defaultCpus: cfg.defaultCpus, pidsLimit: cfg.pidsLimit, node, extraLabels: cfg.extraLabels, extraCa: extraCaMount(cfg.extraCa) },
   );
   const taskParts = composeTasks(
@@ -144,11 +147,11 @@ export function composeDeps(
   );
   const worker = new SleepWorker(engine.containers, sleep, checks, lifecycle, state, activity, cpu, audit, { checkMs: cfg.sleep.checkMs, opTimeoutMs: cfg.sleep.opTimeoutMs }, logger);
   const term = cfg.terminal ?? DEFAULT_TERMINAL;
-  const history = new HistoryReader(engine.exec, audit, new HistoryCursorRepo(db), events, logger, { pollMs: term.historyPollMs, maxReadBytes: 256 * 1024 }, clock);
+  const history = new HistoryReader(internal.with({ maxBytes: 1024 * 1024, deadlineMs: 10_000 }), audit, new HistoryCursorRepo(db), events, logger, { pollMs: term.historyPollMs, maxReadBytes: 256 * 1024 }, clock);
   const terminals = new TerminalService(engine.exec, lifecycle, activity, audit, history, events, logger, term, clock);
   metrics.gauge("clawdspace_terminal_sessions", "Live terminal sessions on this server", () => terminals.counts().sessions);
   metrics.gauge("clawdspace_terminal_viewers", "Sockets attached to terminal sessions", () => terminals.counts().viewers);
-  const observability = new ObservabilityService(engine, cpu, logger, { duCacheMs: cfg.observe.duCacheMs, topProcesses: 20 }, clock);
+  const observability = new ObservabilityService({ ...engine, exec: internal.with({ maxBytes: 4 * 1024 * 1024, deadlineMs: 120_000 }) }, cpu, logger, { duCacheMs: cfg.observe.duCacheMs, topProcesses: 20 }, clock);
   events.on((e) => {
     if (e.state === "destroyed") observability.forget(e.space);
   });

@@ -1,4 +1,5 @@
 import type { ExecPort } from "../engine/ports/exec.js";
+import { SYSTEM_PATH } from "../engine/internalExec.js";
 
 /** Every exec carries this variable; its processes (and their children) inherit it, which is how we find them again. */
 export const EXEC_ID_ENV = "CLAWDSPACE_EXEC_ID";
@@ -20,7 +21,7 @@ exit 0
 
 /** Kills what an abandoned exec left running (the client went away, or our deadline passed). */
 export async function killExec(exec: ExecPort, space: string, execId: string): Promise<void> {
-  await exec.run(space, { argv: ["sh", "-c", KILL_SCRIPT], env: { TARGET: execId }, cwd: "/" }, () => undefined);
+  await exec.run(space, { argv: ["/bin/sh", "-c", KILL_SCRIPT], env: { TARGET: execId, PATH: SYSTEM_PATH }, cwd: "/" }, () => undefined, AbortSignal.timeout(30_000));
 }
 
 export const OCI_FAILURE = "OCI runtime exec failed";

@@ -6,6 +6,7 @@ import { WORKSPACE } from "../engine/naming.js";
 import type { ExecPort, ExecSpec, OutputSink } from "../engine/ports/exec.js";
 import type { ActivityTracker } from "../sleep/activity.js";
 import { EXEC_ID_ENV, OCI_FAILURE, classifyStartFailure, killExec } from "./execCleanup.js";
+import { SYSTEM_PATH } from "../engine/internalExec.js";
 import type { AuditLog } from "../audit/auditLog.js";
 import type { Actor } from "../core/actor.js";
 import { ForbiddenError } from "../core/errors.js";
@@ -34,7 +35,8 @@ export function buildExecSpec(input: ExecInput, execId: string = randomUUID()): 
   return {
     argv,
     cwd: input.cwd ?? WORKSPACE,
-    env: { ...input.env, [EXEC_ID_ENV]: execId },
+    // Root never looks programs up in folders the space's user can write (a planted ~/.local/bin/bash).
+    env: { ...(input.asRoot ? { PATH: SYSTEM_PATH } : {}), ...input.env, [EXEC_ID_ENV]: execId },
     stdin: input.stdin !== undefined ? Buffer.from(input.stdin, "utf8") : undefined,
     ...(input.asRoot ? { user: "0:0" } : {}),
   };

@@ -20,9 +20,10 @@ export async function checkVeto(exec: ExecPort, space: string): Promise<Veto | n
   let out = "";
   const { exitCode } = await exec.run(
     space,
-    { argv: ["sh", "-c", SCRIPT], env: { CLAWDSPACE_PKG_RE: PKG_RE }, cwd: "/" },
+    { argv: ["/bin/sh", "-c", SCRIPT], env: { CLAWDSPACE_PKG_RE: PKG_RE }, cwd: "/" },
     (_stream, chunk) => {
-      out += chunk.toString("utf8");
+      // Two words are all we look for: what a planted program prints beyond that is not kept.
+      if (out.length < 4096) out += chunk.toString("utf8");
     },
   );
   if (exitCode !== 0) return null;

@@ -26,14 +26,14 @@ export class SpaceSetup {
 
   /** Adds the mounted operator CA to the space's system store (which NODE_EXTRA_CA_CERTS, pip, git and curl read). */
   async trustExtraCa(space: string): Promise<void> {
-    const out = await this.run(space, ["update-ca-certificates"], { user: "0:0" });
+    const out = await this.run(space, ["/usr/sbin/update-ca-certificates"], { user: "0:0" });
     if (out.exitCode !== 0) throw new Error(`update-ca-certificates failed in ${space}: ${out.stderr.slice(0, 500)}`);
   }
 
   /** Writes bytes into /workspace as the space's user with mode 0600. */
   async writePrivateFile(space: string, path: string, bytes: Uint8Array): Promise<string> {
     const full = inWorkspace(path);
-    const out = await this.run(space, ["sh", "-c", WRITE_PRIVATE_FILE, "sh", full], { user: SPACE_USER, stdin: Buffer.from(bytes) });
+    const out = await this.run(space, ["/bin/sh", "-c", WRITE_PRIVATE_FILE, "sh", full], { user: SPACE_USER, stdin: Buffer.from(bytes) });
     if (out.exitCode !== 0) {
       throw new InvalidInputError(`Invalid request body: envFile: cannot write ${full}`, [{ path: "envFile.path", message: out.stderr.trim().slice(0, 300) || `exit ${out.exitCode}` }]);
     }
@@ -42,7 +42,7 @@ export class SpaceSetup {
 
   /** git clone with argv as the space's user; a token is offered once by a credential helper and kept nowhere. */
   async clone(space: string, repo: RepoRequest): Promise<void> {
-    const argv = ["timeout", "-k", "5", "600", "git", "-c", "credential.helper="];
+    const argv = ["/usr/bin/timeout", "-k", "5", "600", "/usr/bin/git", "-c", "credential.helper="];
     if (repo.token) argv.push("-c", `credential.helper=${CREDENTIAL_HELPER}`);
     argv.push("clone", "--quiet");
     if (repo.branch) argv.push("--branch", repo.branch);

@@ -22,7 +22,7 @@ export interface Observation {
   disk: { workspaceBytes: number; measuredAt: string; cached: boolean } | null;
 }
 
-const PS = ["ps", "-eo", "pid=,user:32=,pcpu=,pmem=,rss=,etimes=,args=", "--sort=-pcpu"];
+const PS = ["/usr/bin/ps", "-eo", "pid=,user:32=,pcpu=,pmem=,rss=,etimes=,args=", "--sort=-pcpu"];
 
 /** Parses `ps -eo pid=,user=,pcpu=,pmem=,rss=,etimes=,args=`; commands are masked (they may carry tokens). */
 export function parsePs(text: string, top: number): ProcessInfo[] {
@@ -76,7 +76,7 @@ export class ObservabilityService {
     const now = this.clock();
     if (hit && now - hit.at < this.opts.duCacheMs) return { bytes: hit.bytes, at: hit.at, cached: true };
     // one du at a time per space, however many pollers ask
-    const pending = hit?.pending ?? this.capture(name, ["du", "-s", "-B1", "-x", WORKSPACE]).then((t) => Number(t.trim().split(/\s+/)[0]) || 0);
+    const pending = hit?.pending ?? this.capture(name, ["/usr/bin/du", "-s", "-B1", "-x", WORKSPACE]).then((t) => Number(t.trim().split(/\s+/)[0]) || 0);
     this.du.set(name, { bytes: hit?.bytes ?? 0, at: hit?.at ?? 0, pending });
     try {
       const bytes = await pending;

@@ -109,7 +109,7 @@ export class HistoryReader {
     const { exitCode } = await this.exec.run(
       space,
       {
-        argv: ["sh", "-c", READ_SCRIPT],
+        argv: ["/bin/sh", "-c", READ_SCRIPT],
         env: { OFF: String(cursor.offset), INODE: String(cursor.inode ?? ""), MAX: String(this.opts.maxReadBytes) },
         cwd: "/",
       },

@@ -53,11 +53,11 @@ describe("extra CA at create (fake runtime)", () => {
     const t = makeApp({ config: { extraCa: join(dir, "ca.pem") } });
     await createSpace(t, "a");
     expect(t.fake.containers.get("a")!.spec.binds).toEqual([{ source: join(dir, "ca.pem"), target: `${EXTRA_CA_DIR}/operator-ca.crt`, readOnly: true }]);
-    const trust = t.fake.execLog.filter((e) => e.spec.argv[0] === "update-ca-certificates");
+    const trust = t.fake.execLog.filter((e) => e.spec.argv[0] === "/usr/sbin/update-ca-certificates");
     expect(trust).toHaveLength(1);
     expect(trust[0]!.spec.user).toBe("0:0");
     await createSpace(t, "ro", { writableRootfs: false });
-    expect(t.fake.execLog.filter((e) => e.space === "ro" && e.spec.argv[0] === "update-ca-certificates")).toHaveLength(0);
+    expect(t.fake.execLog.filter((e) => e.space === "ro" && e.spec.argv[0] === "/usr/sbin/update-ca-certificates")).toHaveLength(0);
     const plain = makeApp();
     await createSpace(plain, "b");
     expect(plain.fake.containers.get("b")!.spec.binds).toEqual([]);

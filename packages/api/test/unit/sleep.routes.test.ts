@@ -83,7 +83,7 @@ describe("GET /api/spaces/:name/sleep", () => {
     advance(SEC);
     const before = (await sleepInfo()).lastActivity;
     for (let i = 0; i < 3; i++) await sleepInfo();
-    const probes = t.fake.execLog.filter((e) => e.spec.argv[0] === "sh" && e.spec.argv.join(" ").includes("index.lock"));
+    const probes = t.fake.execLog.filter((e) => e.spec.argv[0] === "/bin/sh" && e.spec.argv.join(" ").includes("index.lock"));
     expect(probes).toHaveLength(1);
     expect((await sleepInfo()).lastActivity).toEqual(before);
   });
@@ -101,7 +101,7 @@ describe("GET /api/spaces/:name/sleep", () => {
 
   it("a vetoed space would not pause, and says which veto", async () => {
     const { t, advance, sleepInfo } = await setup();
-    t.fake.execHandler = (_s, spec) => ({ stdout: spec.argv[0] === "sh" ? "veto:pkg\n" : "" });
+    t.fake.execHandler = (_s, spec) => ({ stdout: spec.argv[0] === "/bin/sh" ? "veto:pkg\n" : "" });
     advance(IDLE - 5 * SEC);
     await t.deps.worker.tick();
     advance(10 * SEC);

@@ -36,7 +36,7 @@ class HangingRuntime extends FakeWorld {
 async function setup(fake = new FakeWorld(), opTimeoutMs?: number) {
   let now = Date.parse("2031-01-01T00:00:00.000Z");
   const t = makeApp({ clock: () => now, fake, config: sleepConfig(opTimeoutMs) });
-  t.fake.execHandler = (_s, spec) => ({ stdout: spec.argv[0] === "sh" ? "" : "ok\n", exitCode: 0 });
+  t.fake.execHandler = (_s, spec) => ({ stdout: spec.argv[0] === "/bin/sh" ? "" : "ok\n", exitCode: 0 });
   const advance = (ms: number) => {
     now += ms;
   };

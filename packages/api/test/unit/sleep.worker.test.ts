@@ -9,7 +9,7 @@ const CHECK = 15 * SEC;
 const HIB = 60 * MIN;
 
 /** The veto script runs as `sh -c <script>`; the fake would echo it (and its own "veto:git" words) back. */
-const isVetoCheck = (spec: ExecSpec) => spec.argv[0] === "sh" && spec.argv.join(" ").includes("index.lock");
+const isVetoCheck = (spec: ExecSpec) => spec.argv[0] === "/bin/sh" && spec.argv.join(" ").includes("index.lock");
 
 async function setup(names: string[] = ["a"]) {
   let now = Date.parse("2031-01-01T00:00:00.000Z");

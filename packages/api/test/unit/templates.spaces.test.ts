@@ -195,7 +195,7 @@ describe("env and envFile at create", () => {
     expect(specOf(t, "e1").env.API_TOKEN).toBe(secret);
     const write = t.fake.execLog.find((e) => e.spec.argv.includes("/workspace/.env"))!;
     expect(write.spec.user).toBe("1001:1001");
-    expect(write.spec.argv.slice(0, 2)).toEqual(["sh", "-c"]);
+    expect(write.spec.argv.slice(0, 2)).toEqual(["/bin/sh", "-c"]);
     expect(write.spec.argv[2]).toMatch(/umask 077/);
     expect(write.spec.argv[2]).toMatch(/chmod 600/);
     expect(write.spec.stdin!.toString()).toBe(`DB_PASSWORD=${fileSecret}\n`);

@@ -1,5 +1,6 @@
 import type { Engine, EngineEndpoint } from "../engine.js";
 import { ExecFiles } from "../files/execFiles.js";
+import { InternalExec } from "../internalExec.js";
 import { CgroupCpuReader } from "./cgroupCpu.js";
 import { DockerClient, type CallObserver } from "./client.js";
 import { DockerContainers } from "./containers.js";
@@ -30,7 +31,8 @@ export function createDockerEngine(endpoint: EngineEndpoint = {}, opts: DockerEn
     networks: new DockerNetworks(client),
     helpers: new DockerHelpers(client),
     // Workspace files through exec as the space's user (see execFiles.ts for why not the archive API).
-    files: new ExecFiles(exec),
+    // Streamed bodies: no cap or deadline (backpressure and the client bound them), but never the space's PATH.
+    files: new ExecFiles(new InternalExec(exec, { maxBytes: Infinity, deadlineMs: 0 })),
     system: new DockerSystem(client),
   };
 }

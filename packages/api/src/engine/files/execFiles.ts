@@ -116,7 +116,7 @@ export class ExecFiles implements FilesPort {
   ): Promise<void> {
     const err = new Stderr();
     const spec: ExecSpec = {
-      argv: ["sh", "-c", PRELUDE + SCRIPTS[script], "clawdspace-files", ...args],
+      argv: ["/bin/sh", "-c", PRELUDE + SCRIPTS[script], "clawdspace-files", ...args],
       cwd: WORKSPACE,
       user: SPACE_USER,
       stdin: opts.stdin,
