@@ -22,6 +22,8 @@ export interface ImageBuildOptions {
 }
 
 export const defaultDockerDir = () => fileURLToPath(new URL("../../../../docker/", import.meta.url));
+/** The in-space task supervisor, built by packages/space-agent (make); baked in at /opt/clawdspace/bin. */
+export const defaultAgentBinary = () => fileURLToPath(new URL("../../../space-agent/dist/clawdspace-agent", import.meta.url));
 
 /** Makes sure the space image exists, building it (and, offline, its base) with progress in the log. */
 export async function ensureSpaceImage(images: ImagesPort, opts: ImageBuildOptions, log: Logger): Promise<"present" | "built"> {
@@ -101,6 +103,7 @@ export async function buildContext(dockerDir: string, extraCa: string | undefine
   const files: BuildContextFile[] = [
     { path: "Dockerfile", content: await readFile(join(dockerDir, "space", "Dockerfile")) },
     { path: "extra-ca/.keep", content: Buffer.alloc(0) },
+    await agentFile(),
   ];
   const sources = [join(dockerDir, "space", "extra-ca")];
   if (extraCa !== "none") sources.push(extraCa ?? HOST_CA_DIR);
@@ -116,6 +119,15 @@ export async function buildContext(dockerDir: string, extraCa: string | undefine
   }
   if (seen.size) log.info({ certificates: [...seen] }, "extra CA certificates will be trusted in spaces");
   return files;
+}
+
+async function agentFile(): Promise<BuildContextFile> {
+  const path = defaultAgentBinary();
+  const content = await readFile(path).catch(() => {
+    throw new Error(`The space agent binary ${path} is missing: run npm run build`);
+  });
+  // The Dockerfile COPYs it as is: the mode here is the mode in the image.
+  return { path: "agent/clawdspace-agent", content, mode: 0o755 };
 }
 
 /** *.crt files under a folder (one level of subfolders, as update-ca-certificates reads them) or the file itself. */
