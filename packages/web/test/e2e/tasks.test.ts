@@ -37,7 +37,11 @@ describe.skipIf(!engineAvailable || !browserAvailable)("background tasks in the 
 
   for (const vp of VIEWPORTS) {
     it(`starts a task and follows its log live, cancels another, lists both across spaces (${vp.label}, ${vp.width} px)`, async () => {
-      const shot = (name: string) => page.screenshot({ path: join(SHOTS, `tasks-${vp.label}-${name}.png`), fullPage: true });
+      // From the top: a full-page shot of a scrolled page draws the sticky header halfway down.
+      const shot = async (name: string) => {
+        await page.evaluate(() => window.scrollTo(0, 0));
+        await page.screenshot({ path: join(SHOTS, `tasks-${vp.label}-${name}.png`), fullPage: true });
+      };
       const fits = async (where: string) => expect(await overflow(page), `horizontal overflow on ${where}`).toBeLessThanOrEqual(vp.width);
       const ctx = await browser.newContext({ viewport: { width: vp.width, height: vp.height } });
       const page = await ctx.newPage();
@@ -101,12 +105,17 @@ describe.skipIf(!engineAvailable || !browserAvailable)("background tasks in the 
         await page.locator(`tr[data-task="${counting!.id}"][data-state="succeeded"]`).waitFor();
         await page.locator(`tr[data-task="${sleeping!.id}"][data-state="cancelled"]`).waitFor();
         await fits("the Tasks page");
+        // Every top link is on screen, none pushed out of a scrolling strip.
+        for (const link of ["Spaces", "Tasks", "System", "Audit"]) {
+          const box = await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: link, exact: true }).boundingBox();
+          expect(box && box.x >= 0 && box.x + box.width <= vp.width, `${link} in view`).toBe(true);
+        }
         await shot("tasks-page");
         await page.getByLabel("State").selectOption("cancelled");
         await page.locator(`tr[data-task="${counting!.id}"]`).waitFor({ state: "detached" });
         await page.locator(`tr[data-task="${sleeping!.id}"]`).waitFor();
         await page.getByLabel("State").selectOption("");
-        await page.locator(`tr[data-task="${counting!.id}"] a`).click();
+        await page.locator(`tr[data-task="${counting!.id}"] a.task-title`).click();
         await expect.poll(() => page.locator("#task-detail-title .task-title").innerText(), { timeout: 30_000 }).toBe("count");
         expect(new URL(page.url()).searchParams.get("tab")).toBe("tasks");
         await expect.poll(() => logText(page)).toContain("line-10");
@@ -116,6 +125,16 @@ describe.skipIf(!engineAvailable || !browserAvailable)("background tasks in the 
         await page.getByRole("alertdialog").getByRole("button", { name: "Delete task and log" }).click();
         await page.locator(`li[data-task="${counting!.id}"]`).waitFor({ state: "detached", timeout: 30_000 });
         expect((await tasksOf()).map((t) => t.id)).toEqual([sleeping!.id]);
+
+        // stderr is set apart from stdout in the log.
+        await page.getByLabel("Command").fill("echo to-out; echo to-err >&2; echo out-again");
+        await page.getByRole("button", { name: "Start task" }).click();
+        await expect.poll(() => page.getByTestId("log-status").innerText(), { timeout: 30_000 }).toBe("complete");
+        expect(await page.locator('[data-testid="task-log"] [data-stream="stderr"]').innerText()).toBe("to-err\n");
+        // Two pipes: the supervisor may read both stdout lines before the stderr one, so no order across streams.
+        expect((await page.locator('[data-testid="task-log"] [data-stream="stdout"]').allInnerTexts()).join("")).toBe("to-out\nout-again\n");
+        await fits("the tasks tab with stderr");
+        await shot("stderr");
       } catch (err) {
         await shot("failure").catch(() => {});
         throw err;

@@ -74,7 +74,7 @@ export default function TasksPage() {
                   </Link>
                 </td>
                 <td data-label="Space" className="path">
-                  {t.space}
+                  <Link href={`/spaces/${encodeURIComponent(t.space)}?tab=tasks`}>{t.space}</Link>
                 </td>
                 <td data-label="State">
                   <TaskStateBadge state={t.state} />

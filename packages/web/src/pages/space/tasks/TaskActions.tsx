@@ -18,11 +18,12 @@ export function TaskActions({ task, onDeleted }: { task: Task; onDeleted: () => 
     },
   });
   const running = task.state === "running";
+  const cancelling = act.isPending && act.variables === "cancel";
   return (
     <div className="actions">
-      {running ? (
+      {running || cancelling ? (
         <button type="button" className="danger" onClick={() => setAsking(true)} disabled={act.isPending} aria-label={`Cancel task ${title}`}>
-          {act.isPending ? "Cancelling…" : "Cancel"}
+          {cancelling ? "Cancelling…" : "Cancel"}
         </button>
       ) : (
         <button type="button" className="danger" onClick={() => setAsking(true)} disabled={act.isPending} aria-label={`Delete task ${title}`}>

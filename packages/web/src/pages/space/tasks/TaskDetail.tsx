@@ -1,3 +1,4 @@
+import { useEffect, useRef } from "react";
 import type { Task } from "@clawdspace/shared";
 import { relative } from "../../../components/format";
 import { commandText, exitText, formatDuration, liveDurationMs, taskTitle } from "../../../components/taskFormat";
@@ -8,8 +9,13 @@ import { TaskLog } from "./TaskLog";
 /** One task: what ran, how it stands, its actions and its live log. */
 export function TaskDetail({ task, now, fetchedAt, onDeleted }: { task: Task; now: number; fetchedAt: number; onDeleted: () => void }) {
   const title = taskTitle(task);
+  const ref = useRef<HTMLElement>(null);
+  // On a phone the detail sits under the form and the list: a choice there would change nothing in sight.
+  useEffect(() => {
+    if (window.matchMedia?.("(max-width: 720px)").matches) ref.current?.scrollIntoView({ block: "start" });
+  }, []);
   return (
-    <section className="card task-detail" aria-labelledby="task-detail-title">
+    <section ref={ref} className="card task-detail" aria-labelledby="task-detail-title">
       <div className="task-detail-head">
         <h2 id="task-detail-title">
           <span className="task-title">{title}</span> <TaskStateBadge state={task.state} />
@@ -35,7 +41,7 @@ export function TaskDetail({ task, now, fetchedAt, onDeleted }: { task: Task; no
           <dt>Exit</dt>
           <dd>{exitText(task)}</dd>
         </div>
-        {task.reason && (
+        {task.reason && task.reason !== task.state && (
           <div>
             <dt>Why</dt>
             <dd>{task.reason}</dd>

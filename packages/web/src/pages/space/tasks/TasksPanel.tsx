@@ -63,9 +63,9 @@ export default function TasksPanel({ space }: { space: string }) {
           <TaskDetail key={current.id} task={current} now={now} fetchedAt={q.dataUpdatedAt} onDeleted={() => select(null)} />
         ) : selected && q.isSuccess && !q.isFetching ? (
           <Empty>Task {selected} is not in this space any more (deleted?).</Empty>
-        ) : (
-          <Empty>Select a task to see its output.</Empty>
-        )}
+        ) : tasks.length > 0 ? (
+          <div className="empty tasks-placeholder">Select a task to see its output.</div>
+        ) : null}
       </div>
     </div>
   );
