@@ -1,5 +1,5 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { useEffect, useState } from "react";
+import { lazy, Suspense, useEffect, useState } from "react";
 import { keyStore, onUnauthorized } from "./api/client";
 import { useSpaceEvents } from "./api/events";
 import { AuditPage } from "./pages/audit/AuditPage";
@@ -7,7 +7,11 @@ import { SignIn } from "./pages/signin/SignIn";
 import { SpacePage } from "./pages/space/SpacePage";
 import { SpacesPage } from "./pages/spaces/SpacesPage";
 import { SystemPage } from "./pages/system/SystemPage";
+import { Loading } from "./components/States";
 import { Link, useLocation } from "./router";
+
+// Not on the first page's critical path: loaded when someone opens it.
+const TasksPage = lazy(() => import("./pages/tasks/TasksPage"));
 
 export function App() {
   const [signedIn, setSignedIn] = useState(() => keyStore.get() !== null);
@@ -51,6 +55,7 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
         </Link>
         <nav aria-label="Main">
           {nav("/", "Spaces")}
+          {nav("/tasks", "Tasks")}
           {nav("/system", "System")}
           {nav("/audit", "Audit")}
         </nav>
@@ -60,7 +65,9 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
         </button>
       </header>
       <main className="content">
-        {space ? <SpacePage key={space[1]} name={decodeURIComponent(space[1]!)} /> : path.startsWith("/system") ? <SystemPage /> : path.startsWith("/audit") ? <AuditPage /> : <SpacesPage />}
+        <Suspense fallback={<Loading what="page" />}>
+          {space ? <SpacePage key={space[1]} name={decodeURIComponent(space[1]!)} /> : path.startsWith("/tasks") ? <TasksPage /> : path.startsWith("/system") ? <SystemPage /> : path.startsWith("/audit") ? <AuditPage /> : <SpacesPage />}
+        </Suspense>
       </main>
     </>
   );

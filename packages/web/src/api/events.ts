@@ -6,7 +6,7 @@ export type StreamState = "live" | "connecting";
 
 /**
  * Reads GET /api/events through the client's fetch (EventSource cannot send the bearer header, and
- * the key must not go into a URL) and invalidates the spaces list on each change. Reconnects with backoff.
+ * the key must not go into a URL) and invalidates what each change touches. Reconnects with backoff.
  */
 export function useSpaceEvents(): StreamState {
   const qc = useQueryClient();
@@ -18,17 +18,22 @@ export function useSpaceEvents(): StreamState {
     const run = async () => {
       while (!ac.signal.aborted) {
         try {
-          const events = await client.events(ac.signal);
+          const changes = await client.changes(ac.signal);
           setState("live");
           delay = 1000;
           // Whatever happened while disconnected: re-read once. Not on the first connect, where the
-          // list's own first fetch is in flight (invalidating would cancel and restart it).
-          if (connectedBefore) void qc.invalidateQueries({ queryKey: ["spaces"] });
+          // lists' own first fetches are in flight (invalidating would cancel and restart them).
+          if (connectedBefore) {
+            void qc.invalidateQueries({ queryKey: ["spaces"] });
+            void qc.invalidateQueries({ queryKey: ["tasks"] });
+          }
           connectedBefore = true;
-          for await (const e of events) {
+          for await (const c of changes) {
+            // A task's start or end changes its space too: a running task is a reason to stay awake.
             void qc.invalidateQueries({ queryKey: ["spaces"] });
             void qc.invalidateQueries({ queryKey: ["audit"] });
-            void qc.invalidateQueries({ queryKey: ["terminals", e.space] });
+            if (c.kind === "task") void qc.invalidateQueries({ queryKey: ["tasks"] });
+            else void qc.invalidateQueries({ queryKey: ["terminals", c.event.space] });
           }
         } catch {
           if (ac.signal.aborted) return;

@@ -11,8 +11,9 @@ import { FilesPanel } from "./FilesPanel";
 // xterm and the charts are most of the weight: loaded when a space's page needs them.
 const TerminalPanel = lazy(() => import("./TerminalPanel"));
 const StatsPanel = lazy(() => import("./StatsPanel"));
+const TasksPanel = lazy(() => import("./tasks/TasksPanel"));
 
-const TABS = ["terminal", "files", "stats", "audit"] as const;
+const TABS = ["terminal", "tasks", "files", "stats", "audit"] as const;
 type Tab = (typeof TABS)[number];
 
 export function SpacePage({ name }: { name: string }) {
@@ -74,6 +75,7 @@ export function SpacePage({ name }: { name: string }) {
                 </button>
               </div>
             ))}
+          {tab === "tasks" && <TasksPanel space={s.name} />}
           {tab === "files" && <FilesPanel space={s.name} />}
           {tab === "stats" && <StatsPanel space={s.name} running={s.state === "running"} />}
           {tab === "audit" && <AuditList filter={{ space: s.name }} />}

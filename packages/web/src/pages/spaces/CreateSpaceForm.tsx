@@ -1,30 +1,14 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent, type ReactElement } from "react";
 import type { CreateSpaceRequest } from "@clawdspace/shared";
-import { ClawdspaceApiError } from "@clawdspace/shared/client";
 import { spaceActions, templatesQuery } from "../../api/queries/spaces";
+import { fieldErrors } from "../../components/fieldErrors";
 
 const FIELDS = ["name", "template", "memory", "cpus", "image", "env"] as const;
 type Field = (typeof FIELDS)[number];
 
-/** Puts each server validation issue under the field it names; the rest above the form. */
-export function fieldErrors(err: unknown): { byField: Partial<Record<Field, string>>; general: string | null } {
-  if (!(err instanceof ClawdspaceApiError)) return { byField: {}, general: err ? String((err as Error).message ?? err) : null };
-  const byField: Partial<Record<Field, string>> = {};
-  const rest: string[] = [];
-  const issues = err.issues;
-  for (const i of issues) {
-    const f = FIELDS.find((x) => i.path === x || i.path.startsWith(`${x}.`));
-    if (f && !byField[f]) byField[f] = i.message;
-    else rest.push(i.message);
-  }
-  if (!issues.length) {
-    if (err.code === "SPACE_EXISTS") byField.name = err.message;
-    else if (err.code === "IMAGE_NOT_FOUND") byField.image = err.message;
-    else rest.push(err.message);
-  }
-  return { byField, general: rest.length ? rest.join("; ") : null };
-}
+/** Each server validation issue under the field it names; a taken name or a missing image on its field. */
+export const createErrors = (err: unknown) => fieldErrors(err, FIELDS, { SPACE_EXISTS: "name", IMAGE_NOT_FOUND: "image" });
 
 export function CreateSpaceForm({ onDone }: { onDone: (name: string) => void }) {
   const qc = useQueryClient();
@@ -37,7 +21,7 @@ export function CreateSpaceForm({ onDone }: { onDone: (name: string) => void }) 
       onDone(r.name);
     },
   });
-  const errs = fieldErrors(create.error);
+  const errs = createErrors(create.error);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const body: CreateSpaceRequest = { name: v.name.trim() };
