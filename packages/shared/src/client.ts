@@ -2,7 +2,7 @@ import { ClawdspaceApiError, toApiError } from "./clientError.js";
 import { enc, ndjson, query, sseEvents, toBase64, toPayload, type BinaryBody } from "./wire.js";
 import type { SpaceChangeEvent } from "./schemas/events.js";
 import type { TaskChangeEvent } from "./schemas/task.js";
-import { TaskClient } from "./taskClient.js";
+import { TaskClient, isTaskEnded } from "./taskClient.js";
 import type { ExecRequest, ExecResult, ExecStreamLine } from "./schemas/exec.js";
 import type { CreateSpaceRequest, Space, WakeTier } from "./schemas/space.js";
 import type { TemplateDetail, TemplateInput, TemplateSummary } from "./schemas/template.js";
@@ -13,7 +13,7 @@ import type { AuditEvent, AuditList, AuditQueryInput } from "./schemas/audit.js"
 
 // Re-exported as types only: importing "@clawdspace/shared/client" loads no schema code (a faster CLI start).
 export type { CreateSpaceRequest, ExecRequest, ExecResult, ExecStreamLine, Space, Capabilities, SpaceStats, SystemInfo, WakeTier, TerminalServerMessage, SpaceChangeEvent, BinaryBody };
-export { ClawdspaceApiError, TaskClient };
+export { ClawdspaceApiError, TaskClient, isTaskEnded };
 
 /** One change from GET /api/events: a space's state, or a task's start or end. */
 export type Change = { kind: "space"; event: SpaceChangeEvent } | { kind: "task"; event: TaskChangeEvent };

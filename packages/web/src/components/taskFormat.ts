@@ -1,8 +1,7 @@
 import type { Task, TaskState } from "@clawdspace/shared";
+import { isTaskEnded } from "@clawdspace/shared/client";
 
-// The shared package's isTaskEnded lives beside its zod schemas; the dashboard imports values from
-// "@clawdspace/shared/client" only, so the (one-line) rule is repeated here.
-export const taskEnded = (t: Pick<Task, "state">): boolean => t.state !== "running";
+export const taskEnded = isTaskEnded;
 
 export const TASK_STATE_LABELS: Record<TaskState, string> = {
   running: "running",
