@@ -1,5 +1,5 @@
 import type { Space, SpaceState } from "@clawdspace/shared";
-import { LABEL } from "../engine/naming.js";
+import { LABEL, WORKSPACE } from "../engine/naming.js";
 import type { SpaceRecord } from "../engine/ports/containers.js";
 import type { ActivityMark } from "../sleep/activity.js";
 import type { SleepDecision } from "../sleep/decide.js";
@@ -30,7 +30,8 @@ export function toSpaceView(r: SpaceRecord, ctx: ViewContext): Space {
     memory: r.memory,
     cpus: r.cpus,
     lastActivity: iso(lastAt ?? r.startedAt ?? r.created),
-    volume: r.volume,
+    // Where it is mounted in the space, as Clawdspace answers: never the engine host's path.
+    volume: { name: r.volume.name, mountpoint: WORKSPACE },
     template: r.labels[LABEL.template] ?? null,
     gpu: r.labels[LABEL.gpu] === "true",
     network: r.labels[LABEL.network] ?? "internet",

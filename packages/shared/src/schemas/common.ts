@@ -10,6 +10,8 @@ export const SpaceNameSchema = z
   });
 
 export const ENV_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Names the dynamic loader or the container runtime act on (LD_PRELOAD, NVIDIA_VISIBLE_DEVICES=all sidesteps gpu: false). */
+export const RESERVED_ENV_RE = /^(LD_|NVIDIA_)/i;
 
 /** Memory as Clawdspace accepts it, turned into bytes. */
 export const MemorySchema = z
@@ -65,6 +67,8 @@ export const EnvSchema = z
     for (const key of Object.keys(env)) {
       if (!ENV_NAME_RE.test(key)) {
         ctx.addIssue({ code: "custom", message: `env name "${key}" is not a valid variable name`, path: [key] });
+      } else if (RESERVED_ENV_RE.test(key)) {
+        ctx.addIssue({ code: "custom", message: `env name "${key}" is reserved: LD_* and NVIDIA_* steer the loader or the container runtime`, path: [key] });
       }
     }
     if (Object.keys(env).length > 256) ctx.addIssue({ code: "custom", message: "at most 256 env variables" });

@@ -28,6 +28,8 @@ export function createOptionsOf(spec: ContainerSpec): Docker.ContainerCreateOpti
     Hostname: spec.name,
     Image: spec.image,
     WorkingDir: WORKSPACE,
+    // Whatever USER the image names: the space's processes are the sandbox user's (root only through an exec that asks).
+    User: "1001:1001",
     Env: envList(spec.env),
     Labels: spec.labels,
     HostConfig: {
