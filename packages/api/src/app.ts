@@ -29,6 +29,7 @@ import { eventRoutes } from "./events/routes.js";
 import { staticWeb } from "./http/staticWeb.js";
 import type { SpaceEvents } from "./events/spaceEvents.js";
 import { taskRoutes } from "./tasks/routes.js";
+import { loopbackHostOnly, securityHeaders } from "./http/securityHeaders.js";
 import type { TaskService } from "./tasks/taskService.js";
 import type { TaskLogs } from "./tasks/taskLogs.js";
 
@@ -53,6 +54,8 @@ export interface AppDeps {
   /** The built dashboard; absent or missing on disk means the API alone. */
   webDir?: string;
   eventsKeepAliveMs?: number;
+  /** Auth is off: serve loopback Host names only (DNS rebinding). */
+  loopbackOnly?: boolean;
   /** Background tasks; without them the task routes are absent. */
   tasks?: { service: TaskService; logs: TaskLogs };
 }
@@ -62,6 +65,8 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
+  app.use(securityHeaders);
+  if (deps.loopbackOnly) app.use(loopbackHostOnly);
   app.use(httpLogger(deps.logger));
   app.use(httpMetrics(deps.metrics));
   app.use(metricsRoutes(deps.metrics, deps.auth));

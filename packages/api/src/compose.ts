@@ -158,6 +158,7 @@ export function composeDeps(
   return {
     logger,
     auth: cfg.authDisabled ? openAuthenticator : keyAuthenticator([{ name: "default", key: apiKey! }]),
+    loopbackOnly: cfg.authDisabled,
     spaces,
     execs: new ExecService(engine.exec, engine.containers, lifecycle, activity, logger, audit),
     files: new FileService(engine.files, lifecycle, activity, audit, { maxUploadBytes: cfg.files.maxUploadBytes, maxJsonReadBytes: cfg.bodyLimitBytes }),

@@ -70,7 +70,8 @@ const labelList = z
 export const ConfigSchema = z
   .object({
     PORT: int(0, 65535, 7777),
-    HOST: z.string().trim().min(1).default("0.0.0.0"),
+    // Loopback unless asked: the API speaks plain HTTP, so reaching it from elsewhere is a choice (with TLS in front).
+    HOST: z.string().trim().min(1).default("127.0.0.1"),
     API_KEY: z.string().optional().transform((v) => (v && v.trim() !== "" ? v : undefined)),
     CLAWDSPACE_AUTH_DISABLED: bool("CLAWDSPACE_AUTH_DISABLED"),
     CLAWDSPACE_IMAGE: z

@@ -15,8 +15,8 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** The address as bound: 0.0.0.0 is every interface, and the log says so rather than "localhost". */
 function displayHost(host: string): string {
-  if (host === "0.0.0.0" || host === "::") return "localhost";
   return host.includes(":") ? `[${host}]` : host;
 }
 
@@ -60,6 +60,9 @@ export async function startServer(cfg: Config, logger: Logger): Promise<RunningS
   else if (key?.origin === "env") logger.info("API key taken from API_KEY");
   else logger.info({ keyFile: key?.origin }, `${key?.generated ? "generated an API key" : "API key"} in ${key?.origin} (read it with: cat ${key?.origin})`);
   logger.info({ url }, `Clawdspace API listening on ${url}`);
+  if (!/^(127\.|::1$|localhost$)/.test(cfg.host)) {
+    logger.warn({ host: cfg.host }, `listening beyond loopback (${cfg.host}) over plain HTTP: put TLS in front (docs/SETUP.md) or set HOST=127.0.0.1`);
+  }
   if (engineUp && deps.network && cfg.buildImageOnStart) {
     // Built now rather than on the first create that needs a network (a minute of apt on a fresh host).
     await ensureHelperImage(engine.images, { image: cfg.network.helperImage, baseImage: cfg.baseImage }, logger).catch((err) =>

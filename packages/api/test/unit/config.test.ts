@@ -17,7 +17,7 @@ describe("loadConfig", () => {
   it("has the documented defaults", () => {
     const cfg = loadConfig({ ...base });
     expect(cfg.port).toBe(7777);
-    expect(cfg.host).toBe("0.0.0.0");
+    expect(cfg.host).toBe("127.0.0.1");
     expect(cfg.image).toBe("clawdspace:latest");
     expect(cfg.authDisabled).toBe(false);
     expect(cfg.apiKey).toBeUndefined();
@@ -55,8 +55,8 @@ describe("loadConfig", () => {
     expect(e.message).toContain("CLAWDSPACE_AUTH_DISABLED");
   });
 
-  it("CLAWDSPACE_AUTH_DISABLED=true is refused by default (HOST defaults to 0.0.0.0)", () => {
-    expect(problem({ CLAWDSPACE_AUTH_DISABLED: "true" }).message).toContain("CLAWDSPACE_AUTH_DISABLED");
+  it("CLAWDSPACE_AUTH_DISABLED=true is allowed on the default HOST, which is loopback", () => {
+    expect(loadConfig({ CLAWDSPACE_AUTH_DISABLED: "true" }).authDisabled).toBe(true);
   });
 
   it.each([["127.0.0.1"], ["localhost"], ["::1"]])("CLAWDSPACE_AUTH_DISABLED=true on %s is allowed", (host) => {
