@@ -44,7 +44,8 @@ export async function startServer(cfg: Config, logger: Logger): Promise<RunningS
   const deps = composeDeps(cfg, engine, logger, key?.key, db);
   const app = createApp({ ...deps, webDir: cfg.webDir });
   const server = createServer(app);
-  server.requestTimeout = 0; // long execs and streams are legitimate
+  server.requestTimeout = 0; // long uploads are legitimate: a body may take minutes
+  server.headersTimeout = 30_000; // but the headers come at once, or the socket goes
   const wss = attachTerminal(server, deps);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

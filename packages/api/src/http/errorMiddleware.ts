@@ -83,5 +83,12 @@ export const errorMiddleware: ErrorRequestHandler = (err, req, res, _next) => {
     res.destroy();
     return;
   }
+  // A client without the key, or with a body over the limit, may still be trickling that body:
+  // answer, then hang up instead of reading (or waiting for) the rest.
+  const hangUp = httpErr.status === 401 || httpErr.status === 413;
+  if (hangUp) {
+    res.setHeader("Connection", "close");
+    res.once("finish", () => req.socket.destroySoon());
+  }
   res.status(httpErr.status).json({ error: httpErr.message, code: httpErr.code, ...(httpErr.details ? { details: httpErr.details } : {}) });
 };

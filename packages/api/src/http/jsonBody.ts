@@ -12,6 +12,11 @@ export function jsonBody(limitBytes: number): RequestHandler[] {
     if (hasBody(req) && !req.is(["application/json", "application/*+json"])) {
       return next(new HttpError(415, "UNSUPPORTED_MEDIA_TYPE", "Send the body as application/json"));
     }
+    // Refused before reading: the parser would read (and wait for) the whole announced body first.
+    const announced = Number(req.headers["content-length"] ?? 0);
+    if (announced > limitBytes) {
+      return next(new HttpError(413, "PAYLOAD_TOO_LARGE", `Request body is larger than the limit of ${limitBytes} bytes`));
+    }
     next();
   };
   return [requireJson, express.json({ limit: limitBytes, strict: false })];
