@@ -12,6 +12,8 @@ export const HISTORY_FILE = "/workspace/.bash_history";
 // A file smaller than the offset, or another inode, was truncated or rotated: start again at 0.
 const READ_SCRIPT = `
 f=${HISTORY_FILE}
+# A regular file only: a link (to a FIFO, to /dev/zero, out of the volume) or a FIFO is not read.
+if [ -L "$f" ] || [ ! -f "$f" ]; then echo "0 0 0"; exit 0; fi
 set -- $(stat -c '%s %i' "$f" 2>/dev/null || echo "0 0")
 size=$1 inode=$2 off=$OFF
 if [ "$size" -lt "$off" ] || [ "$inode" != "$INODE" ]; then off=0; fi
@@ -23,7 +25,12 @@ exit 0
 export interface HistoryReaderOptions {
   pollMs: number;
   maxReadBytes: number;
+  /** Lines turned into events per space per pass; the rest are counted in a space.shell.dropped event. */
+  maxLinesPerPass?: number;
 }
+
+/** Spaces read at once: one that stalls (until the call's deadline) holds one slot, not the pass. */
+const PARALLEL = 4;
 
 /**
  * Turns new lines of each space's bash history into `space.shell` audit events.
@@ -87,20 +94,26 @@ export class HistoryReader {
   }
 
   private async pass(): Promise<void> {
-    for (const space of [...this.dirty]) {
-      if (this.asleep.has(space)) continue;
-      this.dirty.delete(space);
-      try {
-        if (await this.readOnce(space)) this.dirty.add(space);
-      } catch (err) {
-        if (err instanceof SpaceNotFoundError) continue;
-        // Asleep after all (paused under us): read when it wakes and is typed into again.
-        this.dirty.add(space);
-        if (err instanceof ConflictError) this.asleep.add(space);
-        else this.log.warn({ err, space }, "could not read the space's bash history");
-      }
+    const queue = [...this.dirty].filter((space) => !this.asleep.has(space));
+    const worker = async () => {
+      for (let space = queue.shift(); space !== undefined; space = queue.shift()) await this.readSafely(space);
+    };
+    await Promise.all(Array.from({ length: Math.min(PARALLEL, queue.length) }, worker));
+  }
+
+  private async readSafely(space: string): Promise<void> {
+    this.dirty.delete(space);
+    try {
+      if (await this.readOnce(space)) this.dirty.add(space);
+    } catch (err) {
+      if (err instanceof SpaceNotFoundError) return;
+      // Asleep after all (paused under us): read when it wakes and is typed into again.
+      this.dirty.add(space);
+      if (err instanceof ConflictError) this.asleep.add(space);
+      else this.log.warn({ err, space }, "could not read the space's bash history");
     }
   }
+
 
   /** Reads once; true when more is left to read. */
   async readOnce(space: string): Promise<boolean> {
@@ -123,12 +136,22 @@ export class HistoryReader {
     if (nl < 0) return false;
     const [size, inode, start] = out.subarray(0, nl).toString("utf8").trim().split(" ").map(Number) as [number, number, number];
     const raw = out.subarray(nl + 1);
-    const body = parsableChunk(raw, start + raw.length >= size);
-    const entries = parseHistory(body.toString("utf8"));
+    let body = parsableChunk(raw, start + raw.length >= size);
+    let droppedBytes = 0;
+    // A whole read with no line end in it (one line over the read size) would stop ingestion for good: skip it.
+    if (body.length === 0 && raw.length >= this.opts.maxReadBytes) {
+      body = raw;
+      droppedBytes = raw.length;
+    }
+    const parsed = droppedBytes ? [] : parseHistory(body.toString("utf8"));
+    // A flood (yes >> .bash_history) gets a budget per pass, so it cannot crowd out other spaces' events.
+    const entries = parsed.slice(0, this.opts.maxLinesPerPass ?? 500);
+    const droppedLines = parsed.length - entries.length;
     const next = { offset: start + body.length, inode };
     const now = this.clock();
     this.cursors.transaction(() => {
       for (const e of entries) this.audit.append({ space, type: "space.shell", meta: { command: e.command }, ts: e.ts ?? now });
+      if (droppedLines || droppedBytes) this.audit.append({ space, type: "space.shell.dropped", meta: { lines: droppedLines, bytes: droppedBytes, reason: droppedBytes ? "a line longer than a read" : "over the per-pass budget" } });
       this.cursors.set(space, next, now);
     });
     if (entries.length) this.log.debug({ space, lines: entries.length, offset: next.offset }, "bash history read");
