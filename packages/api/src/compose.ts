@@ -149,6 +149,8 @@ export function composeDeps(
   const term = cfg.terminal ?? DEFAULT_TERMINAL;
   const history = new HistoryReader(internal.with({ maxBytes: 1024 * 1024, deadlineMs: 10_000 }), audit, new HistoryCursorRepo(db), events, logger, { pollMs: term.historyPollMs, maxReadBytes: 256 * 1024 }, clock);
   const terminals = new TerminalService(engine.exec, lifecycle, activity, audit, history, events, logger, term, clock);
+  const system = new SystemService(engine.system, cfg.dataDir, host, node);
+  metrics.gauge("clawdspace_data_dir_available_bytes", "Free bytes on the disk of the data folder (store and audit log)", async () => (await system.disk())?.available ?? -1);
   metrics.gauge("clawdspace_terminal_sessions", "Live terminal sessions on this server", () => terminals.counts().sessions);
   metrics.gauge("clawdspace_terminal_viewers", "Sockets attached to terminal sessions", () => terminals.counts().viewers);
   const observability = new ObservabilityService({ ...engine, exec: internal.with({ maxBytes: 4 * 1024 * 1024, deadlineMs: 120_000 }) }, cpu, logger, { duCacheMs: cfg.observe.duCacheMs, topProcesses: 20 }, clock);
@@ -165,7 +167,7 @@ export function composeDeps(
     observability,
     metrics,
     pruner: new AuditPruner(audit, cfg.audit, logger),
-    system: new SystemService(engine.system, cfg.dataDir, host, node),
+    system,
     templates,
     network,
     audit,

@@ -1,3 +1,4 @@
+import { AuditUnavailableError } from "../core/errors.js";
 import type { AuditEvent, AuditExportQuery, AuditQuery } from "@clawdspace/shared";
 import { maskDeep } from "../core/mask.js";
 import type { Db } from "../store/db.js";
@@ -101,6 +102,16 @@ export class AuditLog {
   }
 
   private write(e: AuditInput): number {
+    try {
+      return this.insertRow(e);
+    } catch (err) {
+      const code = (err as { code?: string }).code ?? "";
+      if (!code.startsWith("SQLITE_")) throw err;
+      throw new AuditUnavailableError(`The audit log cannot be written (${code}: ${(err as Error).message}); free space in the data directory`);
+    }
+  }
+
+  private insertRow(e: AuditInput): number {
     const info = this.insert.run({
       ts: e.ts ?? this.clock(),
       space: e.space ?? null,

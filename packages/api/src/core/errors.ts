@@ -62,6 +62,11 @@ export class SetupFailedError extends DomainError {
   readonly code = "REPO_CLONE_FAILED";
 }
 
+/** The audit log cannot be written (a full disk): what needs recording cannot be vouched for. */
+export class AuditUnavailableError extends DomainError {
+  readonly code = "AUDIT_UNAVAILABLE";
+}
+
 /** A zod failure as the contract's issues, with a one-line summary naming the first. */
 export function summarizeZod(error: ZodError, where: string): { message: string; issues: ValidationIssue[] } {
   // An unknown field is named by its own path, so a typo ("memroy") points at itself.

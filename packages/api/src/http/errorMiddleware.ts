@@ -28,6 +28,7 @@ const DOMAIN_STATUS: Partial<Record<ErrorCode, number>> = {
   TASKS_UNSUPPORTED: 409,
   TASK_START_FAILED: 502,
   PAYLOAD_TOO_LARGE: 413,
+  AUDIT_UNAVAILABLE: 503,
 };
 
 /** A 400 VALIDATION_FAILED that, as the contract asks of every validation failure, carries details.issues. */

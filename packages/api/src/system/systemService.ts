@@ -89,10 +89,13 @@ export class SystemService {
       },
       capabilities: { gpu, gpuName: null, gpuMemory: null, arch: os.arch(), platform: os.platform() },
       bytes: { memory: { total, free, used }, disk },
+      // The audit log and the store live here: a full disk stops what must be recorded.
+      dataDir: { path: this.diskPath, availableBytes: disk?.available ?? null },
     };
   }
 
-  private async disk(): Promise<{ total: number; used: number; available: number } | null> {
+  /** The disk under the data folder (the store and the audit log). */
+  async disk(): Promise<{ total: number; used: number; available: number } | null> {
     // The data folder may not exist yet (first start): its nearest existing parent is on the same disk.
     let path = this.diskPath || "/";
     for (;;) {

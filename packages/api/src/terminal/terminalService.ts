@@ -192,7 +192,12 @@ export class TerminalService {
   }
 
   private onDetach(s: TerminalSession, v: Viewer, reason: string): void {
-    this.audit.append({ actor: v.actor, requestId: v.requestId, space: s.space, type: "terminal.close", meta: { session: s.id, mode: v.mode, reason } });
+    try {
+      this.audit.append({ actor: v.actor, requestId: v.requestId, space: s.space, type: "terminal.close", meta: { session: s.id, mode: v.mode, reason } });
+    } catch (err) {
+      // A socket's close is no request to fail: the session goes on being cleaned up; the log says what was lost.
+      this.log.error({ err, space: s.space }, "could not record terminal.close in the audit log");
+    }
     if (s.viewers.size === 0 && !s.ended) {
       const t = setTimeout(() => this.finish(s, undefined, "no viewer"), this.opts.idleMs);
       t.unref();

@@ -55,6 +55,8 @@ export const SystemSchema = z.object({
     memory: z.object({ total: z.number(), free: z.number(), used: z.number() }),
     disk: z.object({ total: z.number(), used: z.number(), available: z.number() }).nullable(),
   }),
+  /** ours: where the store and the audit log are, and the free space under them */
+  dataDir: z.object({ path: z.string(), availableBytes: z.number().nullable() }).optional(),
 });
 export type SystemInfo = z.infer<typeof SystemSchema>;
 
