@@ -54,6 +54,7 @@ export interface AppDeps {
   /** The built dashboard; absent or missing on disk means the API alone. */
   webDir?: string;
   eventsKeepAliveMs?: number;
+  eventsMaxStreams?: number;
   /** Auth is off: serve loopback Host names only (DNS rebinding). */
   loopbackOnly?: boolean;
   /** Background tasks; without them the task routes are absent. */
@@ -84,7 +85,7 @@ export function createApp(deps: AppDeps): Express {
   if (deps.tasks) api.use(taskRoutes(deps.tasks.service, deps.tasks.logs, deps.bodyLimitBytes));
   api.use(observabilityRoutes(deps.observability));
   api.use(auditRoutes(deps.audit));
-  if (deps.events) api.use(eventRoutes(deps.events, deps.eventsKeepAliveMs ?? 15_000));
+  if (deps.events) api.use(eventRoutes(deps.events, deps.eventsKeepAliveMs ?? 15_000, deps.eventsMaxStreams));
   api.use(openapiRoutes(deps.version));
   api.use(notFoundHandler);
 

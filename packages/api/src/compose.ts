@@ -18,7 +18,7 @@ import { SpaceLifecycle } from "./spaces/lifecycle.js";
 import type { Spaces } from "./spaces/spaces.js";
 import { SpaceViews } from "./spaces/views.js";
 import { HistoryReader } from "./terminal/historyReader.js";
-import { TerminalService } from "./terminal/terminalService.js";
+import { DEFAULT_TERMINAL_LIMITS, TerminalService } from "./terminal/terminalService.js";
 import { HistoryCursorRepo } from "./terminal/historyCursorRepo.js";
 import { SpaceStateStore } from "./sleep/spaceState.js";
 import { SystemService } from "./system/systemService.js";
@@ -66,6 +66,7 @@ export const DEFAULT_TERMINAL: Config["terminal"] = {
   socketHighWaterBytes: 1024 ** 2,
   outputActivityMs: 10_000,
   allowedOrigins: [],
+  limits: DEFAULT_TERMINAL_LIMITS,
   historyPollMs: 5_000,
 };
 

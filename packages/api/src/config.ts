@@ -129,6 +129,10 @@ export const ConfigSchema = z
     TERMINAL_SOCKET_HWM_BYTES: int(1024, 256 * 1024 ** 2, 1024 ** 2),
     TERMINAL_OUTPUT_ACTIVITY_MS: int(0, 3_600_000, 10_000),
     TERMINAL_ALLOWED_ORIGINS: z.string().optional(),
+    TERMINAL_MAX_SESSIONS_PER_SPACE: int(1, 100_000, 16),
+    TERMINAL_MAX_SESSIONS: int(1, 1_000_000, 256),
+    TERMINAL_MAX_VIEWERS: int(1, 100_000, 32),
+    EVENTS_MAX_STREAMS: int(1, 1_000_000, 64),
     HISTORY_POLL_MS: int(100, 3_600_000, 5_000),
     FILE_MAX_BYTES: int(1024, 1024 ** 4, 10 * 1024 ** 3),
     AUDIT_MAX_AGE_DAYS: int(0, 36_500, 90),
@@ -193,6 +197,7 @@ export const ConfigSchema = z
       audit: { maxAgeMs: env.AUDIT_MAX_AGE_DAYS * 86_400_000, maxEvents: env.AUDIT_MAX_EVENTS, pruneMs: env.AUDIT_PRUNE_MS },
       observe: { duCacheMs: env.OBSERVE_DU_CACHE_MS },
       tasks: { pollMs: env.TASK_POLL_MS, graceMs: env.TASK_GRACE_MS },
+      eventsMaxStreams: env.EVENTS_MAX_STREAMS,
       webhook: { url: env.CLAWDSPACE_WEBHOOK_URL, secretFile: env.CLAWDSPACE_WEBHOOK_SECRET_FILE, secret: "" },
       sleep: {
         idleTimeoutMs: env.IDLE_TIMEOUT_MS,
@@ -208,6 +213,7 @@ export const ConfigSchema = z
         socketHighWaterBytes: env.TERMINAL_SOCKET_HWM_BYTES,
         outputActivityMs: env.TERMINAL_OUTPUT_ACTIVITY_MS,
         allowedOrigins: (env.TERMINAL_ALLOWED_ORIGINS ?? "").split(",").map((s) => s.trim()).filter(Boolean),
+        limits: { sessionsPerSpace: env.TERMINAL_MAX_SESSIONS_PER_SPACE, sessions: env.TERMINAL_MAX_SESSIONS, viewersPerSession: env.TERMINAL_MAX_VIEWERS },
         historyPollMs: env.HISTORY_POLL_MS,
       },
     };

@@ -42,7 +42,7 @@ export async function startServer(cfg: Config, logger: Logger): Promise<RunningS
 
   const db = openDb(cfg.dataDir);
   const deps = composeDeps(cfg, engine, logger, key?.key, db);
-  const app = createApp({ ...deps, webDir: cfg.webDir });
+  const app = createApp({ ...deps, webDir: cfg.webDir, eventsMaxStreams: cfg.eventsMaxStreams });
   const server = createServer(app);
   server.requestTimeout = 0; // long uploads are legitimate: a body may take minutes
   server.headersTimeout = 30_000; // but the headers come at once, or the socket goes

@@ -1,3 +1,4 @@
+import { HttpError } from "../http/httpError.js";
 import { Router } from "express";
 import type { SpaceEvents } from "./spaceEvents.js";
 
@@ -6,9 +7,13 @@ import type { SpaceEvents } from "./spaceEvents.js";
  * another client creating one at once, without polling every space. A comment line every
  * keepAliveMs keeps proxies and idle timeouts from closing a quiet stream.
  */
-export function eventRoutes(events: SpaceEvents, keepAliveMs: number): Router {
+export function eventRoutes(events: SpaceEvents, keepAliveMs: number, maxStreams = 64): Router {
   const r = Router();
-  r.get("/events", (req, res) => {
+  let open = 0;
+  r.get("/events", (req, res, next) => {
+    // Each stream is a socket and a listener held for as long as the client likes: bounded.
+    if (open >= maxStreams) return next(new HttpError(429, "LIMIT_REACHED", `Too many event streams open (${maxStreams}); close one or raise EVENTS_MAX_STREAMS`));
+    open++;
     res.writeHead(200, {
       "Content-Type": "text/event-stream; charset=utf-8",
       "Cache-Control": "no-cache, no-transform",
@@ -24,7 +29,11 @@ export function eventRoutes(events: SpaceEvents, keepAliveMs: number): Router {
     timer.unref();
     // A shutdown must not wait out the grace period for open dashboards: end the stream, they reconnect.
     const offClose = events.onClose(() => res.end());
+    let stopped = false;
     const stop = () => {
+      if (stopped) return;
+      stopped = true;
+      open--;
       off();
       offTask();
       offClose();

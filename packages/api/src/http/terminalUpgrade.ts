@@ -87,6 +87,8 @@ export function attachTerminal(server: Server, deps: TerminalUpgradeDeps): WebSo
     if (q.data.session && !deps.terminals.get(name, q.data.session)) {
       throw new HttpError(404, "NOT_FOUND", `No terminal session ${q.data.session} in space ${name} (it ended; connect without session= for a new one)`);
     }
+    const over = deps.terminals.refusal(name, q.data.session);
+    if (over) throw new HttpError(429, "LIMIT_REACHED", `Too many terminals: ${over}`);
     let wake: WakeTier | undefined;
     if (space.status !== "running") wake = await deps.spaces.lifecycle.wake(name, "terminal", who);
     wss.handleUpgrade(req, socket, head, (ws) => {
@@ -103,7 +105,7 @@ export function attachTerminal(server: Server, deps: TerminalUpgradeDeps): WebSo
     const level = err.status >= 500 ? "error" : "warn";
     log[level]({ url: redactUrl(req.url), status: err.status, code: err.code }, "terminal upgrade refused");
     if (!socket.writable) return void socket.destroy();
-    const reason = { 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 409: "Conflict", 503: "Service Unavailable" }[err.status] ?? "Error";
+    const reason = { 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 409: "Conflict", 429: "Too Many Requests", 503: "Service Unavailable" }[err.status] ?? "Error";
     socket.end(
       `HTTP/1.1 ${err.status} ${reason}\r\n` +
         "Content-Type: application/json; charset=utf-8\r\n" +

@@ -27,7 +27,13 @@ export interface TerminalOptions {
   outputActivityMs: number;
   /** Browser origins allowed besides the server's own host; "*" allows any. */
   allowedOrigins: string[];
+  /** What one client can make us hold: shells per space and in all, sockets per session. */
+  limits?: { sessionsPerSpace: number; sessions: number; viewersPerSession: number };
 }
+
+export const DEFAULT_TERMINAL_LIMITS = { sessionsPerSpace: 16, sessions: 256, viewersPerSession: 32 };
+/** Keystrokes kept while the shell starts; past this the socket is closed (1009) rather than buffered. */
+const EARLY_INPUT_MAX = 1024 * 1024;
 
 const DEFAULT_SIZE = { cols: 80, rows: 24 };
 /** Activity marks from output are coalesced to one a second per session. */
@@ -78,11 +84,28 @@ export class TerminalService {
     return { sessions: this.sessions.size, viewers };
   }
 
+  /** Why a new socket for this space (and session) would go over a limit, or null when it fits. */
+  refusal(space: string, sessionId?: string): string | null {
+    const l = this.opts.limits ?? DEFAULT_TERMINAL_LIMITS;
+    if (sessionId) {
+      const s = this.get(space, sessionId);
+      return s && s.viewers.size >= l.viewersPerSession ? `session ${sessionId} already has ${l.viewersPerSession} sockets attached` : null;
+    }
+    if (this.sessions.size >= l.sessions) return `the server already runs ${l.sessions} terminal sessions`;
+    const here = [...this.sessions.values()].filter((s) => s.space === space).length;
+    return here >= l.sessionsPerSpace ? `space ${space} already has ${l.sessionsPerSpace} terminal sessions (attach to one with session=ID)` : null;
+  }
+
   /** Serves an upgraded socket: attaches it to the session it names, or starts a shell for it. */
   async open(ws: WebSocket, space: string, q: TerminalQuery, who: Required<Actor>, wake?: WakeTier): Promise<void> {
     // Keystrokes sent right after the handshake arrive while the shell is still starting: keep them.
     const early: Array<[RawData, boolean]> = [];
-    const hold = (data: RawData, isBinary: boolean) => void early.push([data, isBinary]);
+    let earlyBytes = 0;
+    const hold = (data: RawData, isBinary: boolean) => {
+      earlyBytes += Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer).byteLength;
+      if (earlyBytes > EARLY_INPUT_MAX) ws.close(1009, "too much input before the shell started");
+      else early.push([data, isBinary]);
+    };
     ws.on("message", hold);
     let session = q.session ? this.get(space, q.session) : undefined;
     let created = false;

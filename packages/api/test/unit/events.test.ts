@@ -92,3 +92,33 @@ describe("the dashboard at /", () => {
     expect(res.body.code).toBe("NOT_FOUND");
   });
 });
+
+describe("GET /api/events limits", () => {
+  it("answers 429 LIMIT_REACHED past the configured number of open streams, and frees the slot when one closes", async () => {
+    const { createServer: mk } = await import("node:http");
+    const t = makeApp();
+    const server = mk(createApp({ ...t.deps, eventsMaxStreams: 2 }));
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/events`;
+    const headers = { Authorization: `Bearer ${KEY}` };
+    const acs = [new AbortController(), new AbortController()];
+    try {
+      const open = await Promise.all(acs.map((ac) => fetch(url, { headers, signal: ac.signal })));
+      expect(open.map((r) => r.status)).toEqual([200, 200]);
+      const third = await fetch(url, { headers });
+      expect(third.status).toBe(429);
+      expect(((await third.json()) as { code: string }).code).toBe("LIMIT_REACHED");
+      acs[0]!.abort();
+      await expect.poll(async () => {
+        const ac = new AbortController();
+        const r = await fetch(url, { headers, signal: ac.signal });
+        ac.abort();
+        return r.status;
+      }).toBe(200);
+    } finally {
+      for (const ac of acs) ac.abort();
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+});

@@ -49,6 +49,15 @@ describe("terminal upgrade: auth and refusals (fake runtime)", () => {
     expect(h.fake.ttys).toHaveLength(0);
   });
 
+  it("refuses a terminal over the limits with a real HTTP 429, before any shell starts", async () => {
+    const h = await harness({ limits: { sessionsPerSpace: 1, sessions: 10, viewersPerSession: 1 } });
+    const a = await TermClient.open(h.ws("/api/spaces/box/terminal"), bearer);
+    await expect(TermClient.open(h.ws("/api/spaces/box/terminal"), bearer)).rejects.toMatchObject({ status: 429 });
+    await expect(TermClient.open(h.ws(`/api/spaces/box/terminal?session=${a.session()!.id}&mode=view`), bearer)).rejects.toMatchObject({ status: 429 });
+    expect(h.fake.ttys).toHaveLength(1);
+    await a.close();
+  });
+
   it("accepts a bearer key or ?key=", async () => {
     const h = await harness();
     const a = await TermClient.open(h.ws("/api/spaces/box/terminal"), bearer);
