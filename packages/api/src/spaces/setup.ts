@@ -9,7 +9,10 @@ export const SPACE_USER = "1001:1001";
 const TOKEN_ENV = "CLAWDSPACE_GIT_TOKEN";
 // git runs "!..." helpers through sh; the script is fixed and reads the token from the exec's own
 // environment, so the token never reaches argv, .git/config, the container's config or a log.
-const CREDENTIAL_HELPER = `!f() { test "$1" = get || exit 0; echo username=x-access-token; echo "password=$${TOKEN_ENV}"; }; f`;
+// It answers only for the clone URL's own scheme and host (a redirect or a submodule elsewhere gets nothing).
+const HOST_ENV = "CLAWDSPACE_GIT_HOST";
+const PROTO_ENV = "CLAWDSPACE_GIT_PROTOCOL";
+const CREDENTIAL_HELPER = `!f() { test "$1" = get || exit 0; p= h=; while IFS= read -r l && [ -n "$l" ]; do case "$l" in protocol=*) p=\${l#protocol=};; host=*) h=\${l#host=};; esac; done; [ "$p" = "$${PROTO_ENV}" ] && [ "$h" = "$${HOST_ENV}" ] || exit 0; echo username=x-access-token; echo "password=$${TOKEN_ENV}"; }; f`;
 // The path is $1, never spliced into the script.
 const WRITE_PRIVATE_FILE = 'umask 077 && mkdir -p -- "$(dirname -- "$1")" && cat > "$1" && chmod 600 -- "$1"';
 
@@ -43,12 +46,13 @@ export class SpaceSetup {
   /** git clone with argv as the space's user; a token is offered once by a credential helper and kept nowhere. */
   async clone(space: string, repo: RepoRequest): Promise<void> {
     const argv = ["/usr/bin/timeout", "-k", "5", "600", "/usr/bin/git", "-c", "credential.helper="];
-    if (repo.token) argv.push("-c", `credential.helper=${CREDENTIAL_HELPER}`);
+    const url = new URL(repo.url);
+    if (repo.token) argv.push("-c", `credential.${url.protocol}//${url.host}.helper=${CREDENTIAL_HELPER}`);
     argv.push("clone", "--quiet");
     if (repo.branch) argv.push("--branch", repo.branch);
     argv.push("--", repo.url, repo.dest);
     const env: Record<string, string> = { GIT_TERMINAL_PROMPT: "0" };
-    if (repo.token) env[TOKEN_ENV] = repo.token;
+    if (repo.token) Object.assign(env, { [TOKEN_ENV]: repo.token, [HOST_ENV]: url.host, [PROTO_ENV]: url.protocol.replace(/:$/, "") });
     const out = await this.run(space, argv, { user: SPACE_USER, env });
     if (out.exitCode !== 0) {
       const why = scrub(out.stderr, repo.token).trim().split("\n").slice(-3).join(" ").slice(0, 500);
