@@ -13,6 +13,7 @@ import {
 import type { ErrorCode } from "@clawdspace/shared";
 import { DomainError } from "../core/errors.js";
 import { HttpError } from "./httpError.js";
+import { InternalDeadline, InternalOutputTooLarge } from "../engine/internalExec.js";
 
 /** The status of each code a service may raise: the one place domain errors meet HTTP. */
 const DOMAIN_STATUS: Partial<Record<ErrorCode, number>> = {
@@ -54,6 +55,7 @@ export function toHttpError(err: unknown): HttpError {
   }
   if (err instanceof RuntimeUnavailableError) return new HttpError(503, "RUNTIME_UNAVAILABLE", err.message);
   if (err instanceof RuntimeError) return new HttpError(502, "RUNTIME_ERROR", `The engine failed: ${err.message}`);
+  if (err instanceof InternalDeadline || err instanceof InternalOutputTooLarge) return new HttpError(502, "RUNTIME_ERROR", `The space did not answer as expected: ${err.message}`);
   const bodyErr = err as { type?: string; status?: number; limit?: number };
   switch (bodyErr?.type) {
     case "entity.too.large":

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { RuntimeError } from "../engine/errors.js";
 import type { ExecPort, ExecSpec } from "../engine/ports/exec.js";
 import { EXEC_ID_ENV, OCI_FAILURE, classifyStartFailure, killExec } from "../exec/execCleanup.js";
 import { parseAgentStatus, type AgentStatus } from "./agentStatus.js";
@@ -89,7 +90,8 @@ export class ExecTaskAgent implements TaskAgentPort {
     const onAbort = () => controller.abort(signal?.reason);
     signal?.addEventListener("abort", onAbort, { once: true });
     // A follow waits on purpose; the deadline is only a backstop against a wedged agent.
-    const deadline = setTimeout(() => controller.abort(new Error("task log deadline passed")), (req.waitMs ?? 0) + CONTROL_DEADLINE_MS);
+    const limit = (req.waitMs ?? 0) + CONTROL_DEADLINE_MS;
+    const deadline = setTimeout(() => controller.abort(new RuntimeError(`the space's task supervisor did not answer within ${limit} ms`)), limit);
     // Records are handed on strictly in order: a chunk that arrives while an earlier one is still
     // being written to a slow client waits its turn (the sink may be called again before it settles).
     let chain: Promise<void> = Promise.resolve();
@@ -110,7 +112,10 @@ export class ExecTaskAgent implements TaskAgentPort {
       await chain;
     } catch (e) {
       // Our own abort (client gone, deadline): the agent may still be waiting in the space.
-      if (controller.signal.aborted) void killExec(this.exec, space, execId).catch(() => undefined);
+      if (controller.signal.aborted) {
+        void killExec(this.exec, space, execId).catch(() => undefined);
+        if (!signal?.aborted && controller.signal.reason instanceof RuntimeError) throw controller.signal.reason;
+      }
       throw e;
     } finally {
       clearTimeout(deadline);

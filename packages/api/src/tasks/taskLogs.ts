@@ -72,13 +72,24 @@ export class TaskLogs {
     const cursor = new LineCursor(q.offset, q.stream);
     const lines: TaskLogLine[] = [];
     let start: number | undefined;
-    const { wake } = await this.lifecycle.withWake(space, "task-logs", who, () =>
-      this.agent.logs(space, id, { offset: q.offset, maxBytes: q.maxBytes, follow: false }, (r) => {
+    const read = () => {
+      cursor.offset = q.offset;
+      lines.length = 0;
+      return this.agent.logs(space, id, { offset: q.offset, maxBytes: q.maxBytes, follow: false }, (r) => {
         const line = cursor.take(r, () => undefined);
         if (r.tag === "h") start = cursor.offset;
         if (line && "stream" in line) lines.push(line);
-      }),
-    );
+      });
+    };
+    let wake;
+    try {
+      ({ wake } = await this.lifecycle.withWake(space, "task-logs", who, read));
+    } catch (e) {
+      // The sleep worker froze the space while we read (the call hangs until our deadline): wake it and read again.
+      const rec = await this.containers.inspect(space).catch(() => undefined);
+      if (!rec || rec.state === "running") throw e;
+      ({ wake } = await this.lifecycle.withWake(space, "task-logs", who, read));
+    }
     const now = this.tasks.get(space, id);
     return {
       task: this.tasks.view(now),
@@ -116,7 +127,9 @@ export class TaskLogs {
         else await call();
       } catch (e) {
         if (signal.aborted) return;
-        if (first && !(e instanceof ConflictError)) throw e;
+        // Frozen under the call (it timed out) counts as asleep too; any other failure of a running space is real.
+        const rec = await this.containers.inspect(space).catch(() => undefined);
+        if (!(e instanceof ConflictError) && rec?.state === "running") throw e;
         // Frozen or stopped under us: wait for it to run again (or for the task to be ended by a lifecycle change).
         if (!(await this.waitRunning(space, id, signal))) break;
       }

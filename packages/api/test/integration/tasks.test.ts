@@ -99,4 +99,19 @@ describe.skipIf(!engineAvailable)("background tasks in a real space", () => {
     const out = (await s.client.tasks.logs(s.name, task.id)).lines.map((l) => l.data).join("");
     expect(out.trim().split("\n")).toHaveLength(8);
   });
+
+  it("50 tasks over 10 spaces at once all run and end with their own codes", async () => {
+    const names = Array.from({ length: 10 }, (_, i) => s.spaceName(`many${i}`));
+    await Promise.all(names.map((name) => s.client.createSpace({ name, memory: "128m" })));
+    const started = await Promise.all(
+      names.flatMap((name, i) => Array.from({ length: 5 }, (_, j) => s.client.tasks.start(name, { command: `sleep 2; echo ${i}-${j}; exit ${(i + j) % 4}` }).then((t) => ({ name, t, code: (i + j) % 4, out: `${i}-${j}\n` })))),
+    );
+    expect(started).toHaveLength(50);
+    expect((await s.client.tasks.list(undefined, "running")).length).toBeGreaterThanOrEqual(1);
+    for (const { name, t, code, out } of started) {
+      const ended = await waitEnded(s.client, name, t.id, 90_000);
+      expect(ended.exitCode).toBe(code);
+      expect((await s.client.tasks.logs(name, t.id)).lines.map((l) => l.data).join("")).toBe(out);
+    }
+  });
 });
