@@ -164,7 +164,7 @@ export function composeDeps(
     loopbackOnly: cfg.authDisabled,
     spaces,
     execs: new ExecService(engine.exec, engine.containers, lifecycle, activity, logger, audit),
-    files: new FileService(engine.files, lifecycle, activity, audit, { maxUploadBytes: cfg.files.maxUploadBytes, maxJsonReadBytes: cfg.bodyLimitBytes }),
+    files: new FileService(engine.files, lifecycle, activity, audit, { maxUploadBytes: cfg.files.maxUploadBytes, maxTarEntries: cfg.files.maxTarEntries, maxJsonReadBytes: cfg.bodyLimitBytes }),
     observability,
     metrics,
     pruner: new AuditPruner(audit, cfg.audit, logger),

@@ -8,7 +8,7 @@ import type { AuditLog } from "../audit/auditLog.js";
 import type { ActivityTracker } from "../sleep/activity.js";
 import type { Actor } from "../core/actor.js";
 import type { OnWake, SpaceLifecycle } from "../spaces/lifecycle.js";
-import { sanitizeTar, type SanitizeReport } from "./tarSanitizer.js";
+import { sanitizeTar, type SanitizeReport, TAR_LIMITS } from "./tarSanitizer.js";
 
 const outside = (path: string) =>
   new InvalidInputError(`Path "${path}" resolves outside /workspace`, [{ path: "path", message: "resolves outside /workspace" }]);
@@ -33,6 +33,8 @@ export const clientPath = (abs: string) => abs.slice(WORKSPACE.length) || "/";
 export interface FileServiceOptions {
   /** Largest raw upload or archive (bytes). */
   maxUploadBytes: number;
+  /** Entries one tar upload may hold (kept or skipped). */
+  maxTarEntries?: number;
   /** Largest content answered inside JSON (the rest is reported as truncated). */
   maxJsonReadBytes: number;
 }
@@ -138,7 +140,7 @@ export class FileService {
       name,
       who,
       () => {
-        const s = sanitizeTar(tar, this.opts.maxUploadBytes);
+        const s = sanitizeTar(tar, this.opts.maxUploadBytes, { ...TAR_LIMITS, entries: this.opts.maxTarEntries ?? TAR_LIMITS.entries });
         report = s.report;
         // A sanitiser failure (too large, not a tar) explains the engine's failure that follows it.
         return Promise.allSettled([this.files.putArchive(name, abs, s.output, opts.signal), s.report]).then(([put, rep]) => {

@@ -32,7 +32,14 @@ const KEPT_TYPES = new Set(["file", "contiguous-file", "directory", "symlink", "
  * devices, fifos and other special files are dropped and reported; setuid, setgid and sticky
  * bits are cleared; every entry belongs to the space's user. Symlinks stay symlinks.
  */
-export function sanitizeTar(input: NodeJS.ReadableStream, maxBytes = Number.POSITIVE_INFINITY): { output: Readable; report: Promise<SanitizeReport> } {
+/** Bounds on what one archive may make us (and the space) hold, besides its bytes. */
+export const TAR_LIMITS = { entries: 100_000, nameBytes: 4096 };
+
+export function sanitizeTar(
+  input: NodeJS.ReadableStream,
+  maxBytes = Number.POSITIVE_INFINITY,
+  limits: { entries: number; nameBytes: number } = TAR_LIMITS,
+): { output: Readable; report: Promise<SanitizeReport> } {
   const report: SanitizeReport = { entries: 0, bytes: 0, skipped: [], modesStripped: 0 };
   const links = new Set<string>();
   const ex = extract();
@@ -54,7 +61,13 @@ export function sanitizeTar(input: NodeJS.ReadableStream, maxBytes = Number.POSI
       output.destroy(err);
       reject(err);
     };
+    let seen = 0;
     ex.on("entry", (h: Headers, stream, next) => {
+      // Every entry counts, kept or skipped: a million empty ones cost as much as their content would.
+      if (++seen > limits.entries) return fail(Object.assign(new Error(`archive has more than ${limits.entries} entries`), { tooLarge: true }));
+      if (Buffer.byteLength(h.name) > limits.nameBytes || Buffer.byteLength(h.linkname ?? "") > limits.nameBytes) {
+        return fail(Object.assign(new Error(`an entry's name or link target is longer than ${limits.nameBytes} bytes`), { invalidTar: true }));
+      }
       const skip = (reason: SanitizeReport["skipped"][number]["reason"]) => {
         if (report.skipped.length < 1000) report.skipped.push({ name: h.name.slice(0, 500), reason });
         stream.on("end", () => next());

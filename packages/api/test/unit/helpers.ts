@@ -23,7 +23,7 @@ export function testConfig(over: Partial<ComposeConfig> = {}): ComposeConfig {
     bodyLimitBytes: 1024 * 1024,
     execMaxOutputBytes: 1024 * 1024,
     authDisabled: false,
-    files: { maxUploadBytes: 64 * 1024 * 1024 },
+    files: { maxUploadBytes: 64 * 1024 * 1024, maxTarEntries: 100_000 },
     audit: { maxAgeMs: 0, maxEvents: 0, pruneMs: 600_000 },
     observe: { duCacheMs: 10_000 },
     sleep: { idleTimeoutMs: 600_000, hibernateAfterMs: 86_400_000, checkMs: 15_000, cpuThresholdPct: 5, opTimeoutMs: 30_000, keepaliveMaxMs: 86_400_000 },
