@@ -66,6 +66,7 @@ export const DEFAULT_TERMINAL: Config["terminal"] = {
   socketHighWaterBytes: 1024 ** 2,
   outputActivityMs: 10_000,
   allowedOrigins: [],
+  publicOrigin: undefined,
   limits: DEFAULT_TERMINAL_LIMITS,
   historyPollMs: 5_000,
 };

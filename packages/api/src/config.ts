@@ -129,6 +129,20 @@ export const ConfigSchema = z
     TERMINAL_SOCKET_HWM_BYTES: int(1024, 256 * 1024 ** 2, 1024 ** 2),
     TERMINAL_OUTPUT_ACTIVITY_MS: int(0, 3_600_000, 10_000),
     TERMINAL_ALLOWED_ORIGINS: z.string().optional(),
+    CLAWDSPACE_PUBLIC_URL: z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        if (!v || v.trim() === "") return undefined;
+        try {
+          const u = new URL(v.trim());
+          if (u.protocol === "http:" || u.protocol === "https:") return u.origin;
+        } catch {
+          // reported below
+        }
+        ctx.addIssue({ code: "custom", message: `must be the http(s) URL people open the dashboard at, got "${v}"` });
+        return z.NEVER;
+      }),
     TERMINAL_MAX_SESSIONS_PER_SPACE: int(1, 100_000, 16),
     TERMINAL_MAX_SESSIONS: int(1, 1_000_000, 256),
     TERMINAL_MAX_VIEWERS: int(1, 100_000, 32),
@@ -214,6 +228,7 @@ export const ConfigSchema = z
         socketHighWaterBytes: env.TERMINAL_SOCKET_HWM_BYTES,
         outputActivityMs: env.TERMINAL_OUTPUT_ACTIVITY_MS,
         allowedOrigins: (env.TERMINAL_ALLOWED_ORIGINS ?? "").split(",").map((s) => s.trim()).filter(Boolean),
+        publicOrigin: env.CLAWDSPACE_PUBLIC_URL,
         limits: { sessionsPerSpace: env.TERMINAL_MAX_SESSIONS_PER_SPACE, sessions: env.TERMINAL_MAX_SESSIONS, viewersPerSession: env.TERMINAL_MAX_VIEWERS },
         historyPollMs: env.HISTORY_POLL_MS,
       },

@@ -23,11 +23,16 @@ export interface TerminalUpgradeDeps {
   logger: Logger;
 }
 
-/** A browser may open the terminal from the server's own origin or one configured; tools send no Origin. */
-export function originAllowed(req: IncomingMessage, allowed: string[]): boolean {
+/**
+ * A browser may open the terminal from the server's own origin or one configured; tools send no Origin.
+ * With a public URL configured, "our own origin" is that URL's, never whatever the Host header says
+ * (which a rebinding page or a proxy controls).
+ */
+export function originAllowed(req: IncomingMessage, allowed: string[], publicOrigin?: string): boolean {
   const origin = req.headers.origin;
   if (!origin) return true;
   if (allowed.includes("*") || allowed.includes(origin)) return true;
+  if (publicOrigin) return origin === publicOrigin;
   try {
     return new URL(origin).host === req.headers.host;
   } catch {
@@ -54,7 +59,7 @@ export function attachTerminal(server: Server, deps: TerminalUpgradeDeps): WebSo
     const url = new URL(req.url ?? "/", "http://x");
     const m = PATH.exec(url.pathname);
     if (!m || req.method !== "GET") throw new HttpError(404, "NOT_FOUND", `No WebSocket route for ${url.pathname}`);
-    if (!originAllowed(req, deps.terminals.opts.allowedOrigins)) {
+    if (!originAllowed(req, deps.terminals.opts.allowedOrigins, deps.terminals.opts.publicOrigin)) {
       throw new HttpError(403, "FORBIDDEN", `Origin ${req.headers.origin} may not open terminals (set TERMINAL_ALLOWED_ORIGINS)`);
     }
     let raw: string;

@@ -27,6 +27,8 @@ export interface TerminalOptions {
   outputActivityMs: number;
   /** Browser origins allowed besides the server's own host; "*" allows any. */
   allowedOrigins: string[];
+  /** The origin of CLAWDSPACE_PUBLIC_URL, when set: the only own origin a browser's terminal may come from. */
+  publicOrigin?: string;
   /** What one client can make us hold: shells per space and in all, sockets per session. */
   limits?: { sessionsPerSpace: number; sessions: number; viewersPerSession: number };
 }

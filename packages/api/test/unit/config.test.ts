@@ -110,3 +110,10 @@ describe("loadConfig", () => {
     expect(e.message).toContain("LOG_LEVEL");
   });
 });
+
+describe("CLAWDSPACE_PUBLIC_URL", () => {
+  it("keeps the URL's origin and refuses what is not an http(s) URL", () => {
+    expect(loadConfig({ CLAWDSPACE_PUBLIC_URL: "https://dash.example:8443/some/path" }).terminal.publicOrigin).toBe("https://dash.example:8443");
+    expect(() => loadConfig({ CLAWDSPACE_PUBLIC_URL: "ftp://x" })).toThrow(/CLAWDSPACE_PUBLIC_URL/);
+  });
+});

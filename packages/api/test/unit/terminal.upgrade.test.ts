@@ -49,6 +49,15 @@ describe("terminal upgrade: auth and refusals (fake runtime)", () => {
     expect(h.fake.ttys).toHaveLength(0);
   });
 
+  it("with a public URL configured, the terminal's own origin is that URL's, never the Host header's", async () => {
+    const h = await harness({ publicOrigin: "https://dash.example" });
+    const hostOrigin = new URL(h.ws("/")).origin.replace(/^ws/, "http");
+    await expect(TermClient.open(h.ws("/api/spaces/box/terminal"), { ...bearer, origin: hostOrigin })).rejects.toMatchObject({ status: 403 });
+    const ok = await TermClient.open(h.ws("/api/spaces/box/terminal"), { ...bearer, origin: "https://dash.example" });
+    expect(ok.session()).toMatchObject({ created: true });
+    await ok.close();
+  });
+
   it("refuses a terminal over the limits with a real HTTP 429, before any shell starts", async () => {
     const h = await harness({ limits: { sessionsPerSpace: 1, sessions: 10, viewersPerSession: 1 } });
     const a = await TermClient.open(h.ws("/api/spaces/box/terminal"), bearer);
