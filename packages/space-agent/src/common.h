@@ -29,5 +29,8 @@ int dir_each(int dirfd, dir_fn fn, void *ctx);
 
 /* Prints {"ok":false,"code":...,"error":...} on stdout. */
 void print_failure(const char *code, const char *error);
+/* The {"ok":false,"code","error"} object every failure answer is. */
+struct jbuf;
+void jb_failure(struct jbuf *j, const char *code, const char *error);
 
 #endif

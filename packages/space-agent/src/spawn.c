@@ -29,11 +29,7 @@ static void fail(int fd, const char *code, const char *what)
     struct jbuf j;
     snprintf(msg, sizeof msg, "%s: %s", what, strerror(errno));
     jb_init(&j, mem, sizeof mem);
-    jb_begin(&j);
-    jb_kbool(&j, "ok", 0);
-    jb_kstr(&j, "code", code);
-    jb_kstr(&j, "error", msg);
-    jb_end(&j);
+    jb_failure(&j, code, msg);
     report(fd, '1', &j);
     _exit(1);
 }

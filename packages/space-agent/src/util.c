@@ -158,16 +158,21 @@ int dir_each(int dirfd, dir_fn fn, void *ctx)
     return 0;
 }
 
+void jb_failure(struct jbuf *j, const char *code, const char *error)
+{
+    jb_begin(j);
+    jb_kbool(j, "ok", 0);
+    jb_kstr(j, "code", code);
+    jb_kstr(j, "error", error);
+    jb_end(j);
+}
+
 void print_failure(const char *code, const char *error)
 {
     char mem[2048];
     struct jbuf j;
     jb_init(&j, mem, sizeof mem);
-    jb_begin(&j);
-    jb_kbool(&j, "ok", 0);
-    jb_kstr(&j, "code", code);
-    jb_kstr(&j, "error", error);
-    jb_end(&j);
+    jb_failure(&j, code, error);
     jb_raw(&j, "\n");
     write_all(1, j.p, j.len);
     fprintf(stderr, "clawdspace-agent: %s\n", error);
