@@ -3,6 +3,7 @@ import { enc, ndjson, query, sseEvents, toBase64, toPayload, type BinaryBody } f
 import type { SpaceChangeEvent } from "./schemas/events.js";
 import type { TaskChangeEvent } from "./schemas/task.js";
 import { TaskClient, isTaskEnded } from "./taskClient.js";
+import { AgentClient, isRunEnded } from "./agentClient.js";
 import type { ExecRequest, ExecResult, ExecStreamLine } from "./schemas/exec.js";
 import type { CreateSpaceRequest, Space, WakeTier } from "./schemas/space.js";
 import type { TemplateDetail, TemplateInput, TemplateSummary } from "./schemas/template.js";
@@ -13,7 +14,7 @@ import type { AuditEvent, AuditList, AuditQueryInput } from "./schemas/audit.js"
 
 // Re-exported as types only: importing "@clawdspace/shared/client" loads no schema code (a faster CLI start).
 export type { CreateSpaceRequest, ExecRequest, ExecResult, ExecStreamLine, Space, Capabilities, SpaceStats, SystemInfo, WakeTier, TerminalServerMessage, SpaceChangeEvent, BinaryBody };
-export { ClawdspaceApiError, TaskClient, isTaskEnded };
+export { ClawdspaceApiError, TaskClient, isTaskEnded, AgentClient, isRunEnded };
 
 /** One change from GET /api/events: a space's state, or a task's start or end. */
 export type Change = { kind: "space"; event: SpaceChangeEvent } | { kind: "task"; event: TaskChangeEvent };
@@ -56,6 +57,10 @@ export class ClawdspaceClient {
   /** Background tasks (start, list, logs, cancel, wait). */
   get tasks(): TaskClient {
     return new TaskClient(this);
+  }
+  /** Claude Code runs in a space (start, list, transcript, follow, cancel). */
+  get agent(): AgentClient {
+    return new AgentClient(this);
   }
 
   async listSpaces(): Promise<Space[]> {

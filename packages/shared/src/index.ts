@@ -12,3 +12,5 @@ export * from "./schemas/audit.js";
 export * from "./schemas/events.js";
 export * from "./schemas/task.js";
 export { isTaskEnded, type TaskLogOptions } from "./taskClient.js";
+export * from "./schemas/agent.js";
+export { isRunEnded } from "./agentClient.js";

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { CpusSchema, EnvSchema, MemorySchema, SpaceNameSchema } from "./common.js";
+import { AgentCredentialsSchema } from "./agent.js";
 import { GpuRequestSchema, NETWORK_MODES, PRIVILEGE_LEVELS, RuntimeNameSchema, WorkspacePathSchema } from "./template.js";
 
 export const SPACE_STATUSES = ["running", "paused", "stopped"] as const;
@@ -82,6 +83,8 @@ export const CreateSpaceRequestSchema = z.strictObject({
   repoBranch: RepoBranchSchema.optional(),
   repoDest: WorkspacePathSchema.optional(),
   repoToken: z.string().min(1).max(4096).regex(/^[\x21-\x7e]+$/, { error: "repoToken must be printable ASCII without spaces" }).optional(),
+  // ours: Claude Code credentials for this space alone, over the operator's (never answered back)
+  agent: AgentCredentialsSchema.optional(),
 });
 /** What a client sends. */
 export type CreateSpaceRequest = z.input<typeof CreateSpaceRequestSchema>;

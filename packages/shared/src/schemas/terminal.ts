@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AgentResumeSchema, TERMINAL_KINDS } from "./agent.js";
 import { WakeTierSchema } from "./space.js";
 
 /** Resize bounds the server clamps to (a terminal wider or taller than this is a mistake, not a screen). */
@@ -13,6 +14,10 @@ export const TerminalQuerySchema = z.object({
     .optional(),
   since: z.coerce.number().int().min(0, { error: "since must be a byte offset (0 or more)" }).optional(),
   mode: z.enum(["interactive", "view"], { error: "mode must be interactive or view" }).default("interactive"),
+  /** ours: what a new session runs, a login shell or Claude Code (ignored when attaching to a session). */
+  kind: z.enum(TERMINAL_KINDS, { error: "kind must be shell or claude" }).default("shell"),
+  /** ours: with kind=claude, the conversation to go on with ("last" or a session id). */
+  resume: AgentResumeSchema.optional(),
   cols: z.coerce.number().int().optional(),
   rows: z.coerce.number().int().optional(),
 });
@@ -65,6 +70,7 @@ export type TerminalTicket = z.infer<typeof TerminalTicketSchema>;
 
 export const TerminalSessionInfoSchema = z.object({
   id: z.string(),
+  kind: z.enum(TERMINAL_KINDS),
   space: z.string(),
   created: z.string(),
   viewers: z.number().int(),
