@@ -12,8 +12,9 @@ import { FilesPanel } from "./FilesPanel";
 const TerminalPanel = lazy(() => import("./TerminalPanel"));
 const StatsPanel = lazy(() => import("./StatsPanel"));
 const TasksPanel = lazy(() => import("./tasks/TasksPanel"));
+const AgentPanel = lazy(() => import("./agent/AgentPanel"));
 
-const TABS = ["terminal", "tasks", "files", "stats", "audit"] as const;
+const TABS = ["terminal", "agent", "tasks", "files", "stats", "audit"] as const;
 type Tab = (typeof TABS)[number];
 
 export function SpacePage({ name }: { name: string }) {
@@ -75,6 +76,7 @@ export function SpacePage({ name }: { name: string }) {
                 </button>
               </div>
             ))}
+          {tab === "agent" && <AgentPanel space={s.name} />}
           {tab === "tasks" && <TasksPanel space={s.name} />}
           {tab === "files" && <FilesPanel space={s.name} />}
           {tab === "stats" && <StatsPanel space={s.name} running={s.state === "running"} />}

@@ -1,5 +1,6 @@
 import type { Task } from "@clawdspace/shared";
-import { ClawdspaceApiError, type ClawdspaceClient } from "@clawdspace/shared/client";
+import type { ClawdspaceClient } from "@clawdspace/shared/client";
+import { retriable, sleep } from "../../../api/retry";
 import { applyLine, emptyLog, type LogState } from "./taskLog";
 
 export type LogStatus = "following" | "reconnecting" | "ended" | "error";
@@ -20,15 +21,6 @@ export interface FollowOptions {
   /** How often a burst of lines reaches React; a busy task would otherwise render on every line. */
   flushMs?: number;
 }
-
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener("abort", () => (clearTimeout(t), resolve()), { once: true });
-  });
-
-// A 4xx other than these will not get better by asking again (the task was deleted, the key is wrong).
-const retriable = (e: unknown) => !(e instanceof ClawdspaceApiError) || e.status >= 500 || e.status === 408 || e.status === 429;
 
 /**
  * Follows a task's log from offset 0 until its end line. A stream that drops before the end line
