@@ -1,3 +1,4 @@
+import type { TerminalKind } from "@clawdspace/shared";
 import type { TerminalUrlQuery } from "@clawdspace/shared/client";
 
 /** Where a tab keeps its terminal session: reloading the page re-attaches instead of starting a shell. */
@@ -27,10 +28,14 @@ export function backoff(attempt: number): number {
   return Math.min(15_000, 1000 * 2 ** attempt) * (0.8 + Math.random() * 0.4);
 }
 
-/** Which session a socket asks for: none (a new shell), or one to attach to or watch. */
+/** Which session a socket asks for: none (a new one of `kind`), or one to attach to or watch. */
 export interface Target {
   session?: SavedSession;
   view: boolean;
+  /** What a new session runs: a login shell (the default) or Claude Code. */
+  kind?: TerminalKind;
+  /** With kind "claude": the conversation to go on with. */
+  resume?: string;
 }
 
 /** A tab's first target: the session it had before a reload, if any, replayed in full. */
@@ -46,6 +51,10 @@ export function socketQuery(ticket: string, target: Target, size: { cols: number
     q.session = target.session.id;
     if (target.session.offset >= 0) q.since = target.session.offset;
     if (target.view) q.mode = "view";
+  } else if (target.kind === "claude") {
+    // Only a new session says what it runs: an existing one is whatever it was made as.
+    q.kind = "claude";
+    if (target.resume) q.resume = target.resume;
   }
   return q;
 }

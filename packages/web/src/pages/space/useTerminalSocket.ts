@@ -6,7 +6,10 @@ import { client } from "../../api/client";
 import { terminalsQuery } from "../../api/queries/observe";
 import { backoff, initialTarget, sessionStore, socketQuery, type Target } from "./terminalSession";
 
-export type SocketStatus = "connecting" | "connected" | "reconnecting" | "paused" | "exited";
+export type SocketStatus = "connecting" | "connected" | "reconnecting" | "paused" | "exited" | "failed";
+
+// Asking again gets the same answer: the space's image has no Claude Code, or there is nothing to resume.
+const FINAL_CODES = new Set(["AGENT_UNSUPPORTED", "AGENT_NO_SESSION"]);
 
 /**
  * Owns the terminal's WebSocket: connects to `target`, reconnects with backoff resuming from the
@@ -22,6 +25,7 @@ export function useTerminalSocket(space: string, term: Terminal | null) {
   const [status, setStatus] = useState<SocketStatus>("connecting");
   const [sessionId, setSessionId] = useState<string | null>(null);
   const [view, setView] = useState(false);
+  const [error, setError] = useState<{ message: string; code: string } | null>(null);
   const [generation, setGeneration] = useState(0);
 
   useEffect(() => {
@@ -57,6 +61,7 @@ export function useTerminalSocket(space: string, term: Terminal | null) {
         let offset = cur.session?.offset ?? 0;
         let id: string | null = null;
         let exited = false;
+        let failed = false;
         sock.onmessage = (m) => {
           if (typeof m.data !== "string") {
             const b = new Uint8Array(m.data as ArrayBuffer);
@@ -76,6 +81,7 @@ export function useTerminalSocket(space: string, term: Terminal | null) {
             setSessionId(id);
             setView(cur.view);
             setStatus("connected");
+            setError(null);
             if (!cur.view) sessionStore.set(space, { id, offset });
             void qc.invalidateQueries({ queryKey: ["terminals", space] });
           } else if (msg.type === "status") {
@@ -88,10 +94,17 @@ export function useTerminalSocket(space: string, term: Terminal | null) {
               target.current = { view: false };
               setStatus("exited");
             }
+          } else if (msg.type === "error") {
+            setError({ message: msg.error, code: msg.code });
+            if (FINAL_CODES.has(msg.code) && !id) {
+              failed = true;
+              target.current = { view: false };
+              setStatus("failed");
+            }
           }
         };
         sock.onclose = () => {
-          if (closed || ws.current !== sock || exited) return;
+          if (closed || ws.current !== sock || exited || failed) return;
           retry();
         };
       } catch {
@@ -117,11 +130,12 @@ export function useTerminalSocket(space: string, term: Terminal | null) {
     (next: Target) => {
       target.current = next;
       if (!next.view && next.session) sessionStore.set(space, next.session);
+      setError(null);
       setStatus("connecting");
       setGeneration((g) => g + 1);
     },
     [space],
   );
 
-  return { status, sessionId, view, send, switchTo };
+  return { status, sessionId, view, error, send, switchTo };
 }
