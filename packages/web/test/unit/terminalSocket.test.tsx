@@ -101,4 +101,31 @@ describe("the terminal's socket", () => {
     // watching never takes over the tab's own session
     expect(sessionStore.get("dev")).toEqual({ id: "s1", offset: 5 });
   });
+
+  it("starts a Claude session when asked, and stops retrying when the space has no Claude Code", async () => {
+    const term = fakeTerminal();
+    const wrapper = ({ children }: { children: ReactNode }) => <QueryClientProvider client={new QueryClient()}>{children}</QueryClientProvider>;
+    const { result } = renderHook(() => useTerminalSocket("dev", term as unknown as Terminal), { wrapper });
+    await waitFor(() => expect(FakeSocket.all).toHaveLength(1));
+
+    act(() => result.current.switchTo({ view: false, kind: "claude" }));
+    await waitFor(() => expect(FakeSocket.all).toHaveLength(2));
+    const claude = FakeSocket.all[1]!;
+    expect(params(claude)).toMatchObject({ kind: "claude" });
+    expect(params(claude)).not.toHaveProperty("session");
+    act(() => {
+      claude.serverSays({ type: "error", error: "This space's image has no Claude Code.", code: "AGENT_UNSUPPORTED" });
+      claude.close();
+    });
+    expect(result.current.status).toBe("failed");
+    expect(result.current.error).toEqual({ message: "This space's image has no Claude Code.", code: "AGENT_UNSUPPORTED" });
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(FakeSocket.all).toHaveLength(2);
+
+    // A new shell is still one click away, and asks for no kind.
+    act(() => result.current.switchTo({ view: false }));
+    await waitFor(() => expect(FakeSocket.all).toHaveLength(3));
+    expect(params(FakeSocket.all[2]!)).not.toHaveProperty("kind");
+    expect(result.current.error).toBeNull();
+  });
 });
