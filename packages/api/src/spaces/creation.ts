@@ -1,4 +1,4 @@
-import type { CreateSpaceInput, Space } from "@clawdspace/shared";
+import type { AgentCredentials, CreateSpaceInput, Space } from "@clawdspace/shared";
 import type { Logger } from "pino";
 import type { Actor } from "../core/actor.js";
 import { InvalidInputError, StateConflictError } from "../core/errors.js";
@@ -41,6 +41,8 @@ export interface SpaceCreationDeps {
   views: SpaceViews;
   /** Enforces network modes; without it every mode but none uses the engine's default bridge. */
   network?: NetworkPolicy;
+  /** Keeps a create's own Claude Code credentials (outside the store and the container's env). */
+  agentCredentials?: { set(space: string, c: AgentCredentials): void };
 }
 
 const MIN_MEMORY = 6 * 1024 ** 2;
@@ -127,6 +129,7 @@ export class SpaceCreation {
       }
       throw e;
     }
+    if (input.agent && Object.keys(input.agent).length) this.d.agentCredentials?.set(name, input.agent);
     this.d.state.remove(name);
     this.d.activity.record(name, "create");
     // Names only: env values, file contents and tokens never reach the audit log or the logs.
@@ -142,6 +145,7 @@ export class SpaceCreation {
       privileges: eff.privileges,
       gpu: eff.gpu !== false,
       envNames: Object.keys(eff.env),
+      ...(input.agent ? { agentCredentials: Object.keys(input.agent) } : {}),
       ...(input.envFile ? { envFile: eff.envFilePath } : {}),
       ...(input.repoUrl ? { repoUrl: input.repoUrl, repoDest: eff.repoDest, repoToken: Boolean(input.repoToken) } : {}),
     };
