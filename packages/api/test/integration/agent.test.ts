@@ -158,11 +158,11 @@ describe.skipIf(!engineAvailable)("Claude Code in a space: runs, transcripts, cr
     const post = (space: string, body: unknown) => fetch(`${server.url}/api/spaces/${space}/agent/runs`, { method: "POST", headers: { Authorization: `Bearer ${server.key}`, "Content-Type": "application/json" }, body: JSON.stringify(body) });
     const none = await post(plain, { prompt: "hi" });
     expect(none.status).toBe(409);
-    expect((await none.json()).code).toBe("AGENT_UNSUPPORTED");
+    expect(((await none.json()) as { code: string }).code).toBe("AGENT_UNSUPPORTED");
     for (const body of [{}, { prompt: "" }, { prompt: "x", resume: "yesterday" }, { prompt: "x", extra: 1 }, { prompt: "x", maxTurns: 0 }]) {
       const r = await post(main, body);
       expect(r.status, JSON.stringify(body)).toBe(400);
-      expect((await r.json()).code).toBe("VALIDATION_FAILED");
+      expect(((await r.json()) as { code: string }).code).toBe("VALIDATION_FAILED");
     }
     expect((await post("no-such-space", { prompt: "x" })).status).toBe(404);
     const missing = await fetch(`${server.url}/api/spaces/${main}/agent/runs/tsk_0000000000000000`, { headers: { Authorization: `Bearer ${server.key}` } });
