@@ -53,6 +53,7 @@ export interface AgentImageOptions {
   spaceImage: string;
   claudeCodeVersion: string;
   force?: boolean;
+  noCache?: boolean;
   dockerDir?: string;
 }
 
@@ -67,6 +68,7 @@ export async function ensureAgentImage(images: ImagesPort, opts: AgentImageOptio
     tag: opts.image,
     files: [await file("Dockerfile"), await file("claude-agent", 0o755), await file("claude-api-key", 0o755), await file("managed-settings.json")],
     buildArgs: { SPACE_IMAGE: opts.spaceImage, CLAUDE_CODE_VERSION: opts.claudeCodeVersion },
+    noCache: opts.noCache,
     labels: { "clawdspace.image": "agent", "clawdspace.version": VERSION },
     onProgress: (line) => {
       if (/^Step \d+\/\d+/.test(line)) log.info({ image: opts.image }, line);
