@@ -8,6 +8,22 @@ const FILE_KEYS = { ANTHROPIC_API_KEY: "apiKey", CLAUDE_CODE_OAUTH_TOKEN: "oauth
 
 export class CredentialsFileError extends Error {}
 
+/**
+ * A create's env may carry the agent's credentials under their usual names: they are taken out
+ * (the container's environment would show them to every shell) and kept as the space's own.
+ */
+export function splitAgentEnv(env: Record<string, string>): { env: Record<string, string>; credentials: Record<string, string>; names: string[] } {
+  const rest: Record<string, string> = {};
+  const credentials: Record<string, string> = {};
+  const names: string[] = [];
+  for (const [k, v] of Object.entries(env)) {
+    const field = FILE_KEYS[k as keyof typeof FILE_KEYS];
+    if (field) (credentials[field] = v), names.push(k);
+    else rest[k] = v;
+  }
+  return { env: rest, credentials, names };
+}
+
 /** Parses `NAME=value` lines (# comments, optional quotes); any other name is a mistake worth stopping for. */
 export function parseCredentialsFile(text: string, file: string): AgentCredentials {
   const out: Record<string, string> = {};

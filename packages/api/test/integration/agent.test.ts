@@ -17,6 +17,7 @@ describe.skipIf(!engineAvailable)("Claude Code in a space: runs, transcripts, cr
   // Made up per run, so finding them anywhere means something.
   const operatorKey = `sk-ant-api03-${runId}-${randomBytes(12).toString("hex")}`;
   const spaceKey = `sk-ant-api03-own-${randomBytes(12).toString("hex")}`;
+  const envKey = `sk-ant-api03-env-${randomBytes(12).toString("hex")}`;
   let dataDir = "";
   let server: ServerProcess;
   let client: ClawdspaceClient;
@@ -121,7 +122,8 @@ describe.skipIf(!engineAvailable)("Claude Code in a space: runs, transcripts, cr
   it("five runs in five spaces at once all finish", async () => {
     const names = [main, own];
     const extra = [spaceName("ag3"), spaceName("ag4"), spaceName("ag5")];
-    await Promise.all(extra.map((n) => client.createSpace({ name: n, template: "agent" }).then(() => startStub(client, n))));
+    // One of them gets its key as create env: it becomes the space's own credential, not container env.
+    await Promise.all(extra.map((n, i) => client.createSpace({ name: n, template: "agent", ...(i === 0 ? { env: { ANTHROPIC_API_KEY: envKey, OTHER: "1" } } : {}) }).then(() => startStub(client, n))));
     try {
       const all = [...names, ...extra];
       const runs = await Promise.all(all.map((n) => client.agent.run(n, { prompt: `[[slow: 20]] from ${n}` })));
@@ -130,6 +132,10 @@ describe.skipIf(!engineAvailable)("Claude Code in a space: runs, transcripts, cr
         expect(e.run.state).toBe("succeeded");
         expect(e.run.result).toContain("STUB-SLOW-DONE");
       }
+      expect((await stubRequests(client, extra[0]!)).every((r) => r.keySha256 === sha(envKey))).toBe(true);
+      const env = (await client.exec(extra[0]!, { command: "env" })).stdout;
+      expect(env).toContain("OTHER=1");
+      expect(env).not.toContain(envKey);
     } finally {
       await Promise.all(extra.map((n) => client.deleteSpace(n, { removeVolume: true }).catch(() => undefined)));
     }
@@ -181,7 +187,7 @@ describe.skipIf(!engineAvailable)("Claude Code in a space: runs, transcripts, cr
     const files = (await readdir(join(dataDir, "data"))).filter((f) => f.startsWith("clawdspace.db"));
     expect(files.length).toBeGreaterThan(0);
     const haystacks = [...answers, server.output(), ...(await Promise.all(files.map((f) => readFile(join(dataDir, "data", f), "latin1"))))];
-    for (const key of [operatorKey, spaceKey]) {
+    for (const key of [operatorKey, spaceKey, envKey]) {
       for (const h of haystacks) expect(h.includes(key)).toBe(false);
       // Nor a recognisable part of it.
       for (const h of haystacks) expect(h.includes(key.slice(-20))).toBe(false);
