@@ -29,6 +29,9 @@ import { eventRoutes } from "./events/routes.js";
 import { staticWeb } from "./http/staticWeb.js";
 import type { SpaceEvents } from "./events/spaceEvents.js";
 import { taskRoutes } from "./tasks/routes.js";
+import { agentRoutes } from "./agents/routes.js";
+import type { AgentRuns } from "./agents/agentRuns.js";
+import type { AgentTranscripts } from "./agents/agentTranscripts.js";
 import { loopbackHostOnly, securityHeaders } from "./http/securityHeaders.js";
 import type { TaskService } from "./tasks/taskService.js";
 import type { TaskLogs } from "./tasks/taskLogs.js";
@@ -59,6 +62,8 @@ export interface AppDeps {
   loopbackOnly?: boolean;
   /** Background tasks; without them the task routes are absent. */
   tasks?: { service: TaskService; logs: TaskLogs };
+  /** Claude Code runs; without them the agent routes are absent. */
+  agents?: { runs: AgentRuns; transcripts: AgentTranscripts };
 }
 
 /** Builds the HTTP app from its dependencies; no side effects, so tests compose it with the in-memory engine. */
@@ -83,6 +88,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(templateRoutes(deps.templates, deps.bodyLimitBytes));
   api.use(fileRoutes(deps.files, deps.bodyLimitBytes));
   if (deps.tasks) api.use(taskRoutes(deps.tasks.service, deps.tasks.logs, deps.bodyLimitBytes));
+  if (deps.agents) api.use(agentRoutes(deps.agents.runs, deps.agents.transcripts, deps.bodyLimitBytes));
   api.use(observabilityRoutes(deps.observability));
   api.use(auditRoutes(deps.audit));
   if (deps.events) api.use(eventRoutes(deps.events, deps.eventsKeepAliveMs ?? 15_000, deps.eventsMaxStreams));

@@ -39,6 +39,8 @@ import { VERSION } from "./version.js";
 import { InternalExec } from "./engine/internalExec.js";
 import { composeTasks, type TaskParts } from "./tasks/composeTasks.js";
 import type { TaskAgentPort } from "./tasks/ports.js";
+import { composeAgents, type AgentParts } from "./agents/composeAgents.js";
+import { builtinTemplates } from "./templates/builtin.js";
 
 export type ComposeConfig = Pick<
   Config,
@@ -57,7 +59,7 @@ export type ComposeConfig = Pick<
   | "audit"
   | "observe"
 > &
-  Partial<Pick<Config, "extraCa" | "network" | "baseImage" | "tasks">> & { terminal?: Config["terminal"]; webhook?: Config["webhook"] };
+  Partial<Pick<Config, "extraCa" | "network" | "baseImage" | "tasks" | "agent">> & { terminal?: Config["terminal"]; webhook?: Config["webhook"] };
 
 /** Terminal settings when a caller (an older test) gives none: the documented defaults. */
 export const DEFAULT_TERMINAL: Config["terminal"] = {
@@ -80,6 +82,7 @@ export interface Composed extends AppDeps {
   events: SpaceEvents;
   history: HistoryReader;
   taskParts: TaskParts;
+  agentParts: AgentParts;
 }
 
 /** The one composition point: wires services around an engine (Docker in production, the in-memory world in tests) and a store. */
@@ -111,7 +114,7 @@ export function composeDeps(
     checkValidMs: Math.max(3 * cfg.sleep.checkMs, 3000),
   };
   const host = new HostFacts(engine.system);
-  const templates = new TemplateService(new TemplateRepo(db), host, audit, clock);
+  const templates = new TemplateService(new TemplateRepo(db), host, audit, clock, builtinTemplates(cfg.agent?.image));
   // Enforced unless switched off; without it internet and lan spaces share the engine's default bridge.
   const network = cfg.network?.policy
     ? new NetworkPolicy(engine, { ...cfg.network, baseImage: cfg.baseImage, labels: cfg.extraLabels }, logger)
@@ -123,7 +126,9 @@ export function composeDeps(
   const checks = new SleepChecks(internal.with({ maxBytes: 64 * 1024, deadlineMs: 15_000 }), activity, state, cpu, policy);
   const views = new SpaceViews(engine.containers, activity, checks, node);
   const creation = new SpaceCreation(
-    { containers: engine.containers, volumes: engine.volumes, activity, state, host, audit, log: logger, templates, setup: new SpaceSetup(internal.with({ maxBytes: 64 * 1024 * 1024, deadlineMs: 15 * 60_000 })), network, lifecycle, views },
+    { containers: engine.containers, volumes: engine.volumes, activity, state, host, audit, log: logger, templates, setup: new SpaceSetup(internal.with({ maxBytes: 64 * 1024 * 1024, deadlineMs: 15 * 60_000 })), network, lifecycle, views,
+      // Called at create time, after agentParts exists below.
+      agentCredentials: { set: (space, c) => agentParts.credentials.set(space, c) } },
     { image: cfg.image, defaultMemory: cfg.defaultMemory, defaultCpus: cfg.defaultCpus, pidsLimit: cfg.pidsLimit, node, extraLabels: cfg.extraLabels, extraCa: extraCaMount(cfg.extraCa) },
   );
   const taskParts = composeTasks(
@@ -134,6 +139,10 @@ export function composeDeps(
       webhook: cfg.webhook?.url ? { url: cfg.webhook.url, secret: cfg.webhook.secret } : undefined,
     },
     taskAgent,
+  );
+  const agentParts = composeAgents(
+    { db, internal, containers: engine.containers, lifecycle, tasks: taskParts, audit, events, log: logger },
+    { dataDir: cfg.dataDir, credentialsFile: cfg.agent?.credentialsFile },
   );
   const sleep = new SleepService({ containers: engine.containers, activity, state, audit, cpu, log: logger, lifecycle, checks, tasks: taskParts.service });
   const spaces: Spaces = { views, creation, lifecycle, sleep };
@@ -150,7 +159,7 @@ export function composeDeps(
   const worker = new SleepWorker(engine.containers, sleep, checks, lifecycle, state, activity, cpu, audit, { checkMs: cfg.sleep.checkMs, opTimeoutMs: cfg.sleep.opTimeoutMs }, logger);
   const term = cfg.terminal ?? DEFAULT_TERMINAL;
   const history = new HistoryReader(internal.with({ maxBytes: 1024 * 1024, deadlineMs: 10_000 }), audit, new HistoryCursorRepo(db), events, logger, { pollMs: term.historyPollMs, maxReadBytes: 256 * 1024 }, clock);
-  const terminals = new TerminalService(engine.exec, lifecycle, activity, audit, history, events, logger, term, clock);
+  const terminals = new TerminalService(engine.exec, lifecycle, activity, audit, history, events, logger, term, clock, agentParts.sessions);
   const system = new SystemService(engine.system, cfg.dataDir, host, node);
   metrics.gauge("clawdspace_data_dir_available_bytes", "Free bytes on the disk of the data folder (store and audit log)", async () => (await system.disk())?.available ?? -1);
   metrics.gauge("clawdspace_terminal_sessions", "Live terminal sessions on this server", () => terminals.counts().sessions);
@@ -185,5 +194,7 @@ export function composeDeps(
     history,
     taskParts,
     tasks: taskParts,
+    agentParts,
+    agents: agentParts,
   };
 }

@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { parseMemory } from "@clawdspace/shared";
 import { z } from "zod";
 import type { EngineEndpoint } from "./engine/engine.js";
+import { readCredentialsFile } from "./agents/credentials.js";
 
 const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|localhost)$/i;
 
@@ -108,6 +109,20 @@ export const ConfigSchema = z
       .string()
       .regex(/^[a-zA-Z0-9][a-zA-Z0-9._/:@-]{0,254}$/, { error: "must be a Docker image reference" })
       .default("clawdspace/netpolicy:latest"),
+    CLAWDSPACE_AGENT_IMAGE: z
+      .string()
+      .regex(/^[a-zA-Z0-9][a-zA-Z0-9._/:@-]{0,254}$/, { error: "must be a Docker image reference" })
+      .default("clawdspace/agent:latest"),
+    // Pinned: a new Claude Code release is a change to test, not something a rebuild picks up by surprise.
+    CLAUDE_CODE_VERSION: z
+      .string()
+      .regex(/^(latest|stable|\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?)$/, { error: 'must be a version such as 2.1.332, or "latest"' })
+      .default("2.1.332"),
+    AGENT_CREDENTIALS_FILE: z
+      .string()
+      .optional()
+      .transform((v) => (v && v.trim() !== "" ? v.trim() : undefined))
+      .refine((v) => !v || isAbsolute(v), { error: "must be an absolute path" }),
     CLAWDSPACE_NODE: z.string().optional(),
     CLAWDSPACE_WEB_DIR: z.string().optional(),
     DOCKER_HOST: z.string().optional(),
@@ -198,6 +213,7 @@ export const ConfigSchema = z
         dnsServers: env.CLAWDSPACE_DNS_SERVERS,
       },
       node: env.CLAWDSPACE_NODE,
+      agent: { image: env.CLAWDSPACE_AGENT_IMAGE, claudeCodeVersion: env.CLAUDE_CODE_VERSION, credentialsFile: env.AGENT_CREDENTIALS_FILE },
       // The dashboard workspace's build output, found from this file (dist/config.js) when unset.
       webDir: env.CLAWDSPACE_WEB_DIR || fileURLToPath(new URL("../../web/dist", import.meta.url)),
       docker,
@@ -252,6 +268,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const cfg = result.data;
   if (cfg.webhook.url) cfg.webhook.secret = readWebhookSecret(cfg.webhook.secretFile);
+  if (cfg.agent.credentialsFile) {
+    try {
+      readCredentialsFile(cfg.agent.credentialsFile);
+    } catch (err) {
+      throw new ConfigError([`AGENT_CREDENTIALS_FILE: ${(err as Error).message}`]);
+    }
+  }
   if (!cfg.dataDir) cfg.dataDir = defaultDataDir(env);
   else if (!isAbsolute(cfg.dataDir)) throw new ConfigError([`CLAWDSPACE_DATA_DIR: must be an absolute path, got "${cfg.dataDir}"`]);
   return cfg;

@@ -3,6 +3,7 @@ export { composeDeps } from "./compose.js";
 export { loadConfig, ConfigError, type Config } from "./config.js";
 export { startServer } from "./server.js";
 export { openDb } from "./store/db.js";
+export { ensureAgentImage } from "./images/imageBuilder.js";
 export { createLogger } from "./http/logger.js";
 export { createDockerEngine, type DockerEngineOptions } from "./engine/docker/createDockerEngine.js";
 export { CallCounter } from "./engine/callCounter.js";

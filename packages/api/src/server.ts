@@ -5,7 +5,7 @@ import { resolveApiKey } from "./http/apiKey.js";
 import { composeDeps } from "./compose.js";
 import type { Config } from "./config.js";
 import { createDockerEngine } from "./engine/docker/createDockerEngine.js";
-import { ensureHelperImage, ensureSpaceImage } from "./images/imageBuilder.js";
+import { ensureAgentImage, ensureHelperImage, ensureSpaceImage } from "./images/imageBuilder.js";
 import { openDb } from "./store/db.js";
 import { attachTerminal } from "./http/terminalUpgrade.js";
 
@@ -68,6 +68,12 @@ export async function startServer(cfg: Config, logger: Logger): Promise<RunningS
     // Built now rather than on the first create that needs a network (a minute of apt on a fresh host).
     await ensureHelperImage(engine.images, { image: cfg.network.helperImage, baseImage: cfg.baseImage }, logger).catch((err) =>
       logger.error({ err }, `could not build ${cfg.network.helperImage}; creates with network internet or lan will fail until it exists`),
+    );
+  }
+  if (engineUp && cfg.buildImageOnStart) {
+    // In the background: Claude Code comes from npm, and nothing but the agent template waits for it.
+    void ensureAgentImage(engine.images, { image: cfg.agent.image, spaceImage: cfg.image, claudeCodeVersion: cfg.agent.claudeCodeVersion }, logger).catch((err) =>
+      logger.error({ err }, `could not build ${cfg.agent.image}; spaces from the agent template cannot be made until it exists (npm run image)`),
     );
   }
   if (engineUp && deps.network) {

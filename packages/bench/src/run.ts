@@ -14,6 +14,8 @@ import { printTable, summarize, timed, type Row } from "./stats.js";
 import { benchTerminal, printTerminal } from "./terminalBench.js";
 import { benchWeb } from "./webBench.js";
 import { benchTasks, printTasks } from "./tasksBench.js";
+import { benchAgent, printAgent } from "./agentBench.js";
+import { agentCredentials } from "./agentCredentials.js";
 
 const execFileP = promisify(execFile);
 const BENCH_LABEL = "clawdspace.bench";
@@ -23,7 +25,8 @@ const execIterations = Number(process.env.BENCH_EXEC_ITERATIONS ?? 40);
 const listSizes = (process.env.BENCH_LIST_SIZES ?? "1,50,200").split(",").map(Number);
 
 // The run's own policy networks (b<run>-internet, ...), removed at the end like its containers.
-const cfg = loadConfig({ ...process.env, CLAWDSPACE_DATA_DIR: "/tmp/clawdspace-bench", DEFAULT_MEMORY: "256m", CLAWDSPACE_NETWORK_PREFIX: `b${runId}` });
+const agentCreds = await agentCredentials(runId);
+const cfg = loadConfig({ ...process.env, CLAWDSPACE_DATA_DIR: "/tmp/clawdspace-bench", DEFAULT_MEMORY: "256m", CLAWDSPACE_NETWORK_PREFIX: `b${runId}`, AGENT_CREDENTIALS_FILE: agentCreds.file });
 cfg.extraLabels = { ...cfg.extraLabels, [BENCH_LABEL]: runId };
 const docker = new Docker(cfg.docker);
 const calls = new CallCounter();
@@ -34,8 +37,8 @@ const deps = composeDeps(cfg, engine, pino({ level: "silent" }), key, openDb(":m
 const app = createApp({ ...deps, webDir: cfg.webDir });
 const server = createServer(app);
 attachTerminal(server, deps);
-/** BENCH_ONLY=terminal (or create,exec,list,cli,sleep,gvisor,files,audit,web,tasks) runs a part of the suite. */
-const only = new Set((process.env.BENCH_ONLY ?? "create,exec,list,cli,terminal,sleep,gvisor,files,audit,web,tasks").split(",").map((s) => s.trim()));
+/** BENCH_ONLY=terminal (or create,exec,list,cli,sleep,gvisor,files,audit,web,tasks,agent) runs a part of the suite. */
+const only = new Set((process.env.BENCH_ONLY ?? "create,exec,list,cli,terminal,sleep,gvisor,files,audit,web,tasks,agent").split(",").map((s) => s.trim()));
 await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
 const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 const headers = { authorization: `Bearer ${key}`, "content-type": "application/json" };
@@ -267,6 +270,19 @@ try {
     const names = Array.from({ length: 10 }, (_, i) => `b${runId}-t${i}`);
     for (let i = 0; i < names.length; i += 5) await Promise.all(names.slice(i, i + 5).map((name) => api("POST", "/api/spaces", { name, memory: "128m" })));
     printTasks(await benchTasks({ base, key, api, space: names[0]!, extraSpaces: names.slice(1), calls, tick: () => deps.taskParts.watcher.tick(), iterations }));
+    await cleanup();
+  }
+  if (only.has("agent")) {
+    const spaces = Array.from({ length: 5 }, (_, i) => `b${runId}-a${i}`);
+    await Promise.all(spaces.map((name) => api("POST", "/api/spaces", { name, template: "agent" })));
+    const log = pino({ level: "warn" });
+    // As in the server: the watcher learns that a run ended (nobody follows the timed runs).
+    deps.taskParts.watcher.start();
+    try {
+      printAgent(await benchAgent({ base, key, api, docker, engine, log, cfg, spaces, credentialsEnv: agentCreds.env, iterations: Math.min(iterations, 5) }));
+    } finally {
+      await deps.taskParts.watcher.stop();
+    }
     await cleanup();
   }
   if (only.has("audit")) {

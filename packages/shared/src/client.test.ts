@@ -130,6 +130,6 @@ describe("the /client entry", () => {
       }
     };
     visit("./client.ts");
-    expect([...seen].sort()).toEqual(["./client.ts", "./clientError.ts", "./taskClient.ts", "./wire.ts"]);
+    expect([...seen].sort()).toEqual(["./agentClient.ts", "./client.ts", "./clientError.ts", "./taskClient.ts", "./wire.ts"]);
   });
 });

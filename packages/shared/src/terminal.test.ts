@@ -3,7 +3,10 @@ import { TerminalClientMessageSchema, TerminalQuerySchema, TerminalServerMessage
 
 describe("terminal wire schemas", () => {
   it("parse the query with defaults and coercion", () => {
-    expect(TerminalQuerySchema.parse({ session: "abc_1-2", since: "42" })).toEqual({ session: "abc_1-2", since: 42, mode: "interactive" });
+    expect(TerminalQuerySchema.parse({ session: "abc_1-2", since: "42" })).toEqual({ session: "abc_1-2", since: 42, mode: "interactive", kind: "shell" });
+    expect(TerminalQuerySchema.parse({ kind: "claude", resume: "last" })).toMatchObject({ kind: "claude", resume: "last" });
+    expect(TerminalQuerySchema.safeParse({ kind: "python" }).success).toBe(false);
+    expect(TerminalQuerySchema.safeParse({ kind: "claude", resume: "../x" }).success).toBe(false);
     expect(TerminalQuerySchema.safeParse({ since: "-1" }).success).toBe(false);
     expect(TerminalQuerySchema.safeParse({ session: "../x" }).success).toBe(false);
     expect(TerminalQuerySchema.safeParse({ mode: "admin" }).success).toBe(false);

@@ -47,6 +47,38 @@ export async function ensureSpaceImage(images: ImagesPort, opts: ImageBuildOptio
   return "built";
 }
 
+export interface AgentImageOptions {
+  image: string;
+  /** The space image it is built on (built first). */
+  spaceImage: string;
+  claudeCodeVersion: string;
+  force?: boolean;
+  noCache?: boolean;
+  dockerDir?: string;
+}
+
+/** The agent image: the space image with Claude Code from npm (through the operator's CA, already trusted there). */
+export async function ensureAgentImage(images: ImagesPort, opts: AgentImageOptions, log: Logger): Promise<"present" | "built"> {
+  if (!opts.force && (await images.exists(opts.image))) return "present";
+  const dir = join(opts.dockerDir ?? defaultDockerDir(), "agent");
+  const file = async (name: string, mode?: number): Promise<BuildContextFile> => ({ path: name, content: await readFile(join(dir, name)), ...(mode ? { mode } : {}) });
+  log.info({ image: opts.image, base: opts.spaceImage, claudeCode: opts.claudeCodeVersion }, "building the agent image (Claude Code from npm)");
+  const started = Date.now();
+  await images.build({
+    tag: opts.image,
+    files: [await file("Dockerfile"), await file("claude-agent", 0o755), await file("claude-api-key", 0o755), await file("managed-settings.json")],
+    buildArgs: { SPACE_IMAGE: opts.spaceImage, CLAUDE_CODE_VERSION: opts.claudeCodeVersion },
+    noCache: opts.noCache,
+    labels: { "clawdspace.image": "agent", "clawdspace.version": VERSION },
+    onProgress: (line) => {
+      if (/^Step \d+\/\d+/.test(line)) log.info({ image: opts.image }, line);
+      else log.debug({ image: opts.image }, line);
+    },
+  });
+  log.info({ image: opts.image, seconds: Math.round((Date.now() - started) / 1000) }, "agent image built");
+  return "built";
+}
+
 /** The firewall helper's image (iptables on our base), built on first use like the space image. */
 export async function ensureHelperImage(
   images: ImagesPort,

@@ -1,4 +1,5 @@
-import type { CreateSpaceInput, Space } from "@clawdspace/shared";
+import { AgentCredentialsSchema, type AgentCredentials, type CreateSpaceInput, type Space } from "@clawdspace/shared";
+import { splitAgentEnv } from "../agents/credentials.js";
 import type { Logger } from "pino";
 import type { Actor } from "../core/actor.js";
 import { InvalidInputError, StateConflictError } from "../core/errors.js";
@@ -41,6 +42,8 @@ export interface SpaceCreationDeps {
   views: SpaceViews;
   /** Enforces network modes; without it every mode but none uses the engine's default bridge. */
   network?: NetworkPolicy;
+  /** Keeps a create's own Claude Code credentials (outside the store and the container's env). */
+  agentCredentials?: { set(space: string, c: AgentCredentials): void };
 }
 
 const MIN_MEMORY = 6 * 1024 ** 2;
@@ -127,6 +130,7 @@ export class SpaceCreation {
       }
       throw e;
     }
+    if (Object.keys(eff.agentCredentials).length) this.d.agentCredentials?.set(name, eff.agentCredentials);
     this.d.state.remove(name);
     this.d.activity.record(name, "create");
     // Names only: env values, file contents and tokens never reach the audit log or the logs.
@@ -142,6 +146,7 @@ export class SpaceCreation {
       privileges: eff.privileges,
       gpu: eff.gpu !== false,
       envNames: Object.keys(eff.env),
+      ...(Object.keys(eff.agentCredentials).length ? { agentCredentials: Object.keys(eff.agentCredentials) } : {}),
       ...(input.envFile ? { envFile: eff.envFilePath } : {}),
       ...(input.repoUrl ? { repoUrl: input.repoUrl, repoDest: eff.repoDest, repoToken: Boolean(input.repoToken) } : {}),
     };
@@ -165,7 +170,7 @@ export class SpaceCreation {
   }
 
   /** The template resolved and the request laid over it, checked against what this node can do. */
-  private async settingsFor(input: CreateSpaceInput): Promise<EffectiveSettings & { envFilePath?: string }> {
+  private async settingsFor(input: CreateSpaceInput): Promise<EffectiveSettings & { envFilePath?: string; agentCredentials: AgentCredentials }> {
     const templateName = input.template ?? "default";
     const template = this.d.templates.resolve(templateName);
     if (!template) {
@@ -184,7 +189,11 @@ export class SpaceCreation {
     }
     if (input.repoUrl && eff.network === "none") throw bad("repoUrl", "a repository cannot be cloned into a space with network none");
     if (!input.repoUrl && (input.repoBranch || input.repoToken || input.repoDest)) throw bad("repoUrl", "repoBranch, repoDest and repoToken need repoUrl");
-    return { ...eff, envFilePath: input.envFile ? inWorkspace(input.envFile.path) : undefined };
+    // Claude Code's credentials given as env become the space's own, outside the container's environment.
+    const split = splitAgentEnv(eff.env);
+    const creds = AgentCredentialsSchema.safeParse({ ...split.credentials, ...input.agent });
+    if (!creds.success) throw bad(`env.${split.names[0] ?? "agent"}`, creds.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`).join("; "));
+    return { ...eff, env: split.env, envFilePath: input.envFile ? inWorkspace(input.envFile.path) : undefined, agentCredentials: creds.data };
   }
 
   /** In-space steps of a create, in order: trust the operator CA, write the env file, clone. */

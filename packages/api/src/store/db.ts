@@ -67,6 +67,26 @@ const MIGRATIONS: string[] = [
    );
    CREATE INDEX tasks_space ON tasks(space, created_at);
    CREATE INDEX tasks_state ON tasks(state, created_at);`,
+  // issue 15: agent runs, one per task that runs Claude Code. Credentials are never stored; the prompt is masked.
+  `CREATE TABLE agent_runs (
+     id TEXT PRIMARY KEY,
+     space TEXT NOT NULL,
+     prompt TEXT NOT NULL,
+     resume TEXT,
+     model TEXT,
+     max_turns INTEGER,
+     session_id TEXT,
+     result TEXT,
+     is_error INTEGER,
+     num_turns INTEGER,
+     duration_ms INTEGER,
+     cost_usd REAL,
+     usage TEXT,
+     error TEXT,
+     summarized INTEGER NOT NULL DEFAULT 0,
+     created_at INTEGER NOT NULL
+   );
+   CREATE INDEX agent_runs_space ON agent_runs(space, created_at);`,
 ];
 
 /** Opens (or creates) the embedded store: WAL so readers never wait on the worker's writes. */

@@ -39,6 +39,7 @@ import {
 } from "@clawdspace/shared";
 import { z } from "zod";
 import { TASK_ROUTES } from "../tasks/routeDocs.js";
+import { AGENT_ROUTES } from "../agents/routeDocs.js";
 
 type Schema = z.ZodType;
 
@@ -113,6 +114,7 @@ export const ROUTES: RouteDoc[] = [
   { method: "get", path: "/api/audit", summary: "Audit events: the newest limit matching, oldest first", query: AuditQuerySchema, response: AuditListSchema },
   { method: "get", path: "/api/audit/export", summary: "Audit events as JSON lines, oldest first", query: AuditExportQuerySchema, rawResponse: "application/x-ndjson" },
   ...TASK_ROUTES,
+  ...AGENT_ROUTES,
   { method: "get", path: "/api/events", summary: "Server-sent events: space state changes (event: space, data: {space, state, cause, at}) and task starts and ends (event: task)", rawResponse: "text/event-stream" },
   { method: "get", path: "/api/openapi.json", summary: "This document", rawResponse: "application/json" },
   { method: "get", path: "/metrics", summary: "Prometheus metrics", rawResponse: "text/plain" },

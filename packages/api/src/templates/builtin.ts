@@ -1,5 +1,7 @@
 import type { TemplateInput } from "@clawdspace/shared";
 
+export const DEFAULT_AGENT_IMAGE = "clawdspace/agent:latest";
+
 /**
  * The presets Clawdspace ships. `default` carries no resources of its own: the
  * server's DEFAULT_MEMORY and DEFAULT_CPUS (2g and 1 unless configured) fill them,
@@ -19,3 +21,16 @@ export const BUILTIN_TEMPLATES: Record<string, TemplateInput> = {
     network: { mode: "internet" },
   },
 };
+
+/** The built-ins with the agent template on this server's agent image (CLAWDSPACE_AGENT_IMAGE). */
+export function builtinTemplates(agentImage = DEFAULT_AGENT_IMAGE): Record<string, TemplateInput> {
+  return {
+    ...BUILTIN_TEMPLATES,
+    agent: {
+      name: "agent",
+      description: "Claude Code, unattended: the space image with Claude Code, 4g, 2 cpus, internet",
+      resources: { image: agentImage, memory: "4g", cpus: 2 },
+      network: { mode: "internet" },
+    },
+  };
+}

@@ -1,4 +1,4 @@
-import { PutTemplateRequestSchema, TemplateNameSchema, TemplateSchema, type Template, type TemplateDetail, type TemplateSummary } from "@clawdspace/shared";
+import { PutTemplateRequestSchema, TemplateNameSchema, TemplateSchema, type Template, type TemplateDetail, type TemplateInput, type TemplateSummary } from "@clawdspace/shared";
 import YAML from "yaml";
 import { InvalidInputError, NotFoundError, StateConflictError } from "../core/errors.js";
 import { parse } from "../core/validate.js";
@@ -6,7 +6,7 @@ import type { AuditLog } from "../audit/auditLog.js";
 import type { TemplateRepo } from "./templateRepo.js";
 import type { Actor } from "../core/actor.js";
 import type { HostFacts } from "../system/hostFacts.js";
-import { BUILTIN_TEMPLATES } from "./builtin.js";
+import { builtinTemplates } from "./builtin.js";
 
 /** Named presets: the built-ins, which a stored template of the same name overrides, and the operator's own. */
 export class TemplateService {
@@ -15,21 +15,22 @@ export class TemplateService {
     private readonly host: HostFacts,
     private readonly audit: AuditLog,
     private readonly clock: () => number = Date.now,
+    private readonly builtins: Record<string, TemplateInput> = builtinTemplates(),
   ) {}
 
   list(): TemplateSummary[] {
     const stored = new Map(this.repo.list().map((r) => [r.name, r]));
-    const names = new Set([...Object.keys(BUILTIN_TEMPLATES), ...stored.keys()]);
+    const names = new Set([...Object.keys(this.builtins), ...stored.keys()]);
     return [...names].sort().map((name) => {
       const t = this.resolve(name)!;
-      return { name, description: t.description, builtin: name in BUILTIN_TEMPLATES, overridden: name in BUILTIN_TEMPLATES && stored.has(name) };
+      return { name, description: t.description, builtin: name in this.builtins, overridden: name in this.builtins && stored.has(name) };
     });
   }
 
   get(name: string): TemplateDetail {
     const n = this.checkName(name);
     const row = this.repo.get(n);
-    const builtin = BUILTIN_TEMPLATES[n];
+    const builtin = this.builtins[n];
     if (!row && !builtin) throw new NotFoundError(`No template named "${n}"`);
     const yaml = row ? row.yaml : YAML.stringify(builtin);
     return { name: n, yaml, builtin: Boolean(builtin), overridden: Boolean(builtin && row), template: this.resolve(n)! as unknown as Record<string, unknown> };
@@ -39,7 +40,7 @@ export class TemplateService {
   resolve(name: string): Template | null {
     const row = this.repo.get(name);
     if (row) return TemplateSchema.parse(YAML.parse(row.yaml));
-    const builtin = BUILTIN_TEMPLATES[name];
+    const builtin = this.builtins[name];
     return builtin ? TemplateSchema.parse(builtin) : null;
   }
 
@@ -57,7 +58,7 @@ export class TemplateService {
     }
     const template = parse(TemplateSchema, fields, "template");
     await this.checkEngine(template);
-    const created = !this.repo.get(template.name) && !(template.name in BUILTIN_TEMPLATES);
+    const created = !this.repo.get(template.name) && !(template.name in this.builtins);
     this.repo.put(template.name, text, this.clock());
     // Names only: a template's env values may be secrets.
     this.audit.append({ ...who, type: "template.put", meta: { name: template.name, created, envNames: Object.keys(template.env ?? {}) } });
@@ -67,7 +68,7 @@ export class TemplateService {
   /** Deletes a stored template; on a built-in's name, drops the override (the built-in comes back) or refuses. */
   delete(name: string, who: Actor = {}): string {
     const n = this.checkName(name);
-    const builtin = n in BUILTIN_TEMPLATES;
+    const builtin = n in this.builtins;
     if (this.repo.delete(n)) {
       this.audit.append({ ...who, type: "template.delete", meta: { name: n, reverted: builtin } });
       return builtin ? `Template ${n} reverted to the built-in` : `Template ${n} deleted`;

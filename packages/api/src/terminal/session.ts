@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import type { TerminalServerMessage, TerminalSessionInfo } from "@clawdspace/shared";
+import type { TerminalServerMessage, TerminalSessionInfo , TerminalKind } from "@clawdspace/shared";
 import { TERMINAL_MAX_COLS, TERMINAL_MAX_ROWS } from "@clawdspace/shared";
 import type { WebSocket } from "ws";
 import type { TtyProcess } from "../engine/ports/exec.js";
@@ -49,6 +49,8 @@ export class TerminalSession {
   /** Every process of the shell carries this id in its environment, so they can be found and ended. */
   readonly execId = randomUUID();
   readonly created = new Date();
+  /** What the session runs: a login shell, or Claude Code. */
+  kind: TerminalKind = "shell";
   readonly viewers = new Set<Viewer>();
   private readonly ring: RingBuffer;
   private readonly output = new Utf8Chunker();
@@ -176,6 +178,7 @@ export class TerminalSession {
     const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
     return {
       id: this.id,
+      kind: this.kind,
       space: this.space,
       created: this.created.toISOString(),
       viewers: this.viewers.size,

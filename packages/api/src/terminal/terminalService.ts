@@ -12,6 +12,7 @@ import type { AuditLog } from "../audit/auditLog.js";
 import type { ActivityTracker } from "../sleep/activity.js";
 import { EXEC_ID_ENV, killExec } from "../exec/execCleanup.js";
 import type { Actor } from "../core/actor.js";
+import { DomainError, InvalidInputError } from "../core/errors.js";
 import type { SpaceLifecycle } from "../spaces/lifecycle.js";
 import type { SpaceEvents } from "../events/spaceEvents.js";
 import type { HistoryReader } from "./historyReader.js";
@@ -59,6 +60,8 @@ export class TerminalService {
     private readonly log: Logger,
     readonly opts: TerminalOptions,
     clock: () => number = Date.now,
+    /** What a `kind=claude` session runs; without it such sessions are refused. */
+    private readonly claude?: { command(space: string, resume: string | undefined): Promise<{ argv: string[]; env: Record<string, string> }> },
   ) {
     this.tickets = new TicketStore(clock);
     this.unsubscribe = events.on((e) => {
@@ -117,10 +120,12 @@ export class TerminalService {
         return;
       }
       try {
-        session = await this.start(space, { cols: q.cols ?? DEFAULT_SIZE.cols, rows: q.rows ?? DEFAULT_SIZE.rows }, who);
+        session = await this.start(space, { cols: q.cols ?? DEFAULT_SIZE.cols, rows: q.rows ?? DEFAULT_SIZE.rows }, who, q);
       } catch (err) {
         this.log.warn({ err, space }, "could not start a terminal");
-        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: "error", error: "could not start a shell in the space", code: "RUNTIME_ERROR" }));
+        // Ours to explain (no Claude Code in this image); the engine's failures stay generic.
+        const said = err instanceof DomainError ? { error: err.message, code: err.code } : { error: "could not start a shell in the space", code: "RUNTIME_ERROR" };
+        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: "error", ...said }));
         ws.close(1011, "could not start a shell");
         return;
       }
@@ -128,7 +133,7 @@ export class TerminalService {
     }
     this.clearIdle(session);
     const viewer = session.attach({ ws, mode: q.mode, actor: who.actor, requestId: who.requestId }, q.since, { created, ...(wake ? { wake } : {}) });
-    this.audit.append({ ...who, space, type: "terminal.open", meta: { session: session.id, mode: q.mode, created } });
+    this.audit.append({ ...who, space, type: "terminal.open", meta: { session: session.id, kind: session.kind, mode: q.mode, created } });
     this.log.info({ space, session: session.id, mode: q.mode, created }, "terminal attached");
     const s = session;
     ws.off("message", hold);
@@ -139,7 +144,7 @@ export class TerminalService {
     if (ws.readyState !== ws.OPEN) s.detach(viewer, "socket closed");
   }
 
-  private async start(space: string, size: { cols: number; rows: number }, who: Required<Actor>): Promise<TerminalSession> {
+  private async start(space: string, size: { cols: number; rows: number }, who: Required<Actor>, q: Pick<TerminalQuery, "kind" | "resume">): Promise<TerminalSession> {
     const session: TerminalSession = new TerminalSession(
       space,
       { bufferBytes: this.opts.bufferBytes, socketHighWaterBytes: this.opts.socketHighWaterBytes, clock: () => this.activity.now() },
@@ -150,20 +155,24 @@ export class TerminalService {
       },
       size,
     );
-    const spec = {
-      argv: ["bash", "-l"],
-      cwd: WORKSPACE,
-      env: { TERM: "xterm-256color", LANG: "C.UTF-8", [EXEC_ID_ENV]: session.execId },
-      cols: session.size.cols,
-      rows: session.size.rows,
-    };
+    session.kind = q.kind;
+    const base = { TERM: "xterm-256color", LANG: "C.UTF-8", [EXEC_ID_ENV]: session.execId };
     // It may have fallen asleep between the upgrade's check and now.
-    const { value: proc } = await this.lifecycle.withWake(space, "terminal", who, () => this.exec.openTty(space, spec, (chunk) => session.pushOutput(chunk)));
+    const { value: proc } = await this.lifecycle.withWake(space, "terminal", who, async () => {
+      const cmd = q.kind === "claude" ? await this.claudeCommand(space, q.resume) : { argv: ["bash", "-l"], env: {} };
+      const spec = { argv: cmd.argv, cwd: WORKSPACE, env: { ...cmd.env, ...base }, cols: session.size.cols, rows: session.size.rows };
+      return this.exec.openTty(space, spec, (chunk) => session.pushOutput(chunk));
+    });
     session.attachProcess(proc);
     this.sessions.set(session.id, session);
     this.activity.record(space, "terminal");
     void proc.done.then((o) => this.finish(session, o.exitCode, "exited"));
     return session;
+  }
+
+  private claudeCommand(space: string, resume: string | undefined) {
+    if (!this.claude) throw new InvalidInputError("this server runs no Claude sessions", [{ path: "kind", message: "only shell is available" }]);
+    return this.claude.command(space, resume);
   }
 
   private onMessage(s: TerminalSession, v: Viewer, data: RawData, isBinary: boolean): void {

@@ -5,7 +5,7 @@ import type { TestProject } from "vitest/node";
 import { loadConfig } from "../../src/config.js";
 import { createDockerEngine } from "../../src/engine/docker/createDockerEngine.js";
 import type { Engine } from "../../src/engine/engine.js";
-import { ensureHelperImage, ensureSpaceImage } from "../../src/images/imageBuilder.js";
+import { ensureAgentImage, ensureHelperImage, ensureSpaceImage } from "../../src/images/imageBuilder.js";
 import { NETWORK_MODE_LABEL, NetworkPolicy } from "../../src/network/networkPolicy.js";
 
 export const RUN_LABEL = "clawdspace.test-run";
@@ -76,7 +76,9 @@ export default async function setup(project: TestProject) {
     return;
   }
   const log = pino({ level: process.env.LOG_LEVEL ?? "info" });
-  await ensureSpaceImage(engine.images, { image: cfg.image, baseImage: cfg.baseImage, extraCa: cfg.extraCa }, log);
+  const space = await ensureSpaceImage(engine.images, { image: cfg.image, baseImage: cfg.baseImage, extraCa: cfg.extraCa }, log);
+  // Built on the space image: a fresh one makes the agent image stale.
+  await ensureAgentImage(engine.images, { image: cfg.agent.image, spaceImage: cfg.image, claudeCodeVersion: cfg.agent.claudeCodeVersion, force: space === "built" }, log);
   await ensureHelperImage(engine.images, { image: cfg.network.helperImage, baseImage: cfg.baseImage }, log);
   const docker = new Docker(cfg.docker);
   const swept = await sweep(docker);

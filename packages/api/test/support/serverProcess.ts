@@ -14,6 +14,8 @@ export interface ServerProcess {
   url: string;
   key: string;
   child: ChildProcess;
+  /** Everything the server printed so far (its log). */
+  output(): string;
   stop(): Promise<void>;
 }
 
@@ -60,6 +62,7 @@ export async function spawnServer(runId: string, env: Record<string, string> = {
     url,
     key,
     child,
+    output: () => log,
     stop: async () => {
       if (child.exitCode !== null) return;
       const exited = new Promise((r) => child.once("exit", r));

@@ -27,11 +27,11 @@ env:
 `;
 
 describe("templates: list and read", () => {
-  it("lists the three built-ins with their descriptions", async () => {
+  it("lists the four built-ins with their descriptions", async () => {
     const t = makeApp();
     const res = await t.api.get("/api/templates");
     expect(res.status).toBe(200);
-    expect(res.body.templates.map((x: { name: string }) => x.name)).toEqual(["default", "gpu", "offline"]);
+    expect(res.body.templates.map((x: { name: string }) => x.name)).toEqual(["agent", "default", "gpu", "offline"]);
     for (const x of res.body.templates) {
       expect(x.builtin).toBe(true);
       expect(x.overridden).toBe(false);
@@ -74,7 +74,7 @@ describe("templates: list and read", () => {
       expectError(res, 400, "VALIDATION_FAILED");
       expect(issuePaths(res)).toContain("name");
     }
-    expect((await t.api.get("/api/templates")).body.templates).toHaveLength(3);
+    expect((await t.api.get("/api/templates")).body.templates).toHaveLength(4);
   });
 });
 
@@ -98,7 +98,7 @@ describe("templates: PUT", () => {
     const again = await t.api.put("/api/templates", { yaml: DEV_YAML.replace("1g", "2g") });
     expect(again.status).toBe(200);
     expect(again.body.template.template.resources.memory).toBe(2 * GiB);
-    expect((await t.api.get("/api/templates")).body.templates.map((x: { name: string }) => x.name)).toEqual(["default", "dev", "gpu", "offline"]);
+    expect((await t.api.get("/api/templates")).body.templates.map((x: { name: string }) => x.name)).toEqual(["agent", "default", "dev", "gpu", "offline"]);
   });
 
   it("takes the fields as JSON, and JSON text inside {yaml}", async () => {

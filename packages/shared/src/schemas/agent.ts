@@ -1,16 +1,14 @@
 import { z } from "zod";
 import { TaskStateSchema } from "./task.js";
+import { AgentResumeSchema } from "./agentBasics.js";
+
+export * from "./agentBasics.js";
 
 /**
  * Agent runs: Claude Code started non-interactively as a background task of a space.
  * A run's id is its task's id, so the task routes (raw logs, the task list) see it too.
  */
 
-/** Claude Code names sessions with UUIDs; "last" means the space's most recent run that has one. */
-export const AGENT_SESSION_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-export const AgentResumeSchema = z.union([z.literal("last"), z.string().regex(AGENT_SESSION_RE)], {
-  error: 'resume must be "last" or a session id (a UUID from an earlier run)',
-});
 
 /** The prompt travels as one argv string: Linux takes at most 128 KiB per string. */
 export const AGENT_PROMPT_MAX_BYTES = 100_000;
@@ -120,16 +118,4 @@ export const AgentTranscriptQuerySchema = z
   .strict();
 export type AgentTranscriptQuery = z.output<typeof AgentTranscriptQuerySchema>;
 
-/** Per-space credentials given at create; they override the operator's file and are never answered back. */
-export const AgentCredentialsSchema = z
-  .object({
-    apiKey: z.string().min(1).max(4096).regex(/^[\x21-\x7e]+$/, { error: "apiKey must be printable ASCII without spaces" }).optional(),
-    oauthToken: z.string().min(1).max(4096).regex(/^[\x21-\x7e]+$/, { error: "oauthToken must be printable ASCII without spaces" }).optional(),
-    baseUrl: z.url({ protocol: /^https?$/, error: "baseUrl must be an http(s) URL" }).max(2048).optional(),
-  })
-  .strict();
-export type AgentCredentials = z.infer<typeof AgentCredentialsSchema>;
 
-/** Terminal session kinds: a login shell, or Claude Code in the TTY. */
-export const TERMINAL_KINDS = ["shell", "claude"] as const;
-export type TerminalKind = (typeof TERMINAL_KINDS)[number];

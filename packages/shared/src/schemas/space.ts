@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { CpusSchema, EnvSchema, MemorySchema, SpaceNameSchema } from "./common.js";
-import { AgentCredentialsSchema } from "./agent.js";
+import { AgentCredentialsSchema } from "./agentBasics.js";
 import { GpuRequestSchema, NETWORK_MODES, PRIVILEGE_LEVELS, RuntimeNameSchema, WorkspacePathSchema } from "./template.js";
 
 export const SPACE_STATUSES = ["running", "paused", "stopped"] as const;

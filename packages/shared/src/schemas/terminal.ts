@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { AgentResumeSchema, TERMINAL_KINDS } from "./agent.js";
+import { AgentResumeSchema, TERMINAL_KINDS } from "./agentBasics.js";
 import { WakeTierSchema } from "./space.js";
 
 /** Resize bounds the server clamps to (a terminal wider or taller than this is a mistake, not a screen). */

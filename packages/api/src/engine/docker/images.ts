@@ -30,6 +30,7 @@ export class DockerImages implements ImagesPort {
         labels: spec.labels,
         rm: true,
         forcerm: true,
+        ...(spec.noCache ? { nocache: true } : {}),
       }),
     );
     await this.followProgress(stream, (event) => {

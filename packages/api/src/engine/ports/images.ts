@@ -11,6 +11,8 @@ export interface ImageBuildSpec {
   buildArgs: Record<string, string>;
   labels: Record<string, string>;
   onProgress: (line: string) => void;
+  /** Every step again (the benchmark's cold build); off, the engine's layer cache makes an unchanged build cheap. */
+  noCache?: boolean;
 }
 
 export interface ImagesPort {
