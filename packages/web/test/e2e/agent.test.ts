@@ -26,6 +26,7 @@ interface ApiRun {
 
 const overflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth);
 const transcript = (page: Page) => page.getByTestId("transcript");
+const termText = (page: Page) => page.locator(".xterm-rows").innerText();
 const badge = (page: Page) => page.locator("#run-detail-title .badge");
 
 describe.skipIf(!engineAvailable || !browserAvailable)("Claude Code from the dashboard, in a real browser on the real engine", () => {
@@ -154,8 +155,19 @@ describe.skipIf(!engineAvailable || !browserAvailable)("Claude Code from the das
         const terms = (await server.api<{ terminals: Array<{ kind: string }> }>(`/api/spaces/${name}/terminals`)).terminals;
         expect(terms.map((t) => t.kind)).toContain("claude");
         expect(await page.locator("#sessions option", { hasText: /Claude/ }).count()).toBeGreaterThan(0);
+        // Claude Code's own screen, talking to the stub from the browser's keystrokes.
+        await expect.poll(() => termText(page), { timeout: 60_000 }).toMatch(/bypass permissions/i);
+        await page.getByTestId("terminal").click();
+        await page.keyboard.type(`hi from ${vp.label}`);
+        await page.waitForTimeout(500);
+        await page.keyboard.press("Enter");
+        await expect.poll(() => termText(page), { timeout: 60_000 }).toContain("STUB-REPLY");
         await fits("a Claude terminal");
         await shot("claude-terminal");
+        // A reload comes back to the same Claude session, its screen replayed.
+        await page.reload();
+        await expect.poll(() => page.getByTestId("terminal-kind").isVisible().catch(() => false), { timeout: 60_000 }).toBe(true);
+        await expect.poll(() => termText(page), { timeout: 30_000 }).toContain("STUB-REPLY");
       } catch (err) {
         await shot("failure").catch(() => {});
         throw err;
