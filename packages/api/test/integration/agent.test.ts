@@ -171,6 +171,13 @@ describe.skipIf(!engineAvailable)("Claude Code in a space: runs, transcripts, cr
       expect(((await r.json()) as { code: string }).code).toBe("VALIDATION_FAILED");
     }
     expect((await post("no-such-space", { prompt: "x" })).status).toBe(404);
+    // A Claude session where there is no Claude Code is a refused upgrade, not a socket that closes.
+    const refused = await TermClient.open(client.terminalUrl(plain, { kind: "claude" }), { Authorization: `Bearer ${server.key}` }).then(
+      () => ({ status: 101, body: "" }),
+      (e: { status?: number; body?: string }) => ({ status: e.status, body: e.body ?? "" }),
+    );
+    expect(refused.status).toBe(409);
+    expect(refused.body).toContain("AGENT_UNSUPPORTED");
     const missing = await fetch(`${server.url}/api/spaces/${main}/agent/runs/tsk_0000000000000000`, { headers: { Authorization: `Bearer ${server.key}` } });
     expect(missing.status).toBe(404);
   }, 60_000);
