@@ -107,16 +107,19 @@ describe.skipIf(!engineAvailable)("Claude Code in a space: runs, transcripts, cr
   }, 180_000);
 
   it("cancel stops the agent and the processes its tool started", async () => {
-    const run = await client.agent.run(main, { prompt: "[[bash: sleep 321]]" });
+    // Claude Code refuses a bare `sleep N` as a tool call: a node timer is the long-running tool here.
+    const run = await client.agent.run(main, { prompt: "[[bash: node -e 'setTimeout(() => {}, 321000)']]" });
+    const tool = (ps: string[]) => ps.filter((p) => /^\s*\d+\s+\d+\s+node -e setTimeout/.test(p));
     const until = Date.now() + 60_000;
-    while (!(await processes(client, main)).some((p) => /sleep 321/.test(p))) {
-      if (Date.now() > until) throw new Error("the agent's tool never started");
+    while (tool(await processes(client, main)).length === 0) {
+      if (Date.now() > until) throw new Error(`the agent's tool never started: ${(await processes(client, main)).join("\n")}`);
       await new Promise((r) => setTimeout(r, 300));
     }
     const cancelled = await client.agent.cancel(main, run.id);
     expect(cancelled.state).toBe("cancelled");
-    const left = (await processes(client, main)).filter((p) => /sleep 321|claude/.test(p));
-    expect(left).toEqual([]);
+    const left = await processes(client, main);
+    expect(tool(left)).toEqual([]);
+    expect(left.filter((p) => /claude/.test(p))).toEqual([]);
   }, 120_000);
 
   it("five runs in five spaces at once all finish", async () => {
