@@ -1,4 +1,4 @@
-import { AGENT_SESSION_RE, SPACE_NAME_RE, type AgentEvent, type AgentRun, type AgentRunRequest, type AgentTranscript } from "@clawdspace/shared";
+import type { AgentEvent, AgentRun, AgentRunRequest, AgentTranscript } from "@clawdspace/shared";
 import { ClawdspaceApiError } from "@clawdspace/shared/client";
 import type { Command } from "commander";
 import { followRun, type FollowOptions } from "../agent/follow.js";
@@ -27,12 +27,14 @@ export interface AgentOpts {
  * one. Written before the space (`agent run --resume dev "go on"`), the value is the space, which
  * shows when the lone word left is no space name and the value is one.
  */
-export function buildRunRequest(args: string[], opts: AgentOpts): { space: string; req: AgentRunRequest } {
+export async function buildRunRequest(args: string[], opts: AgentOpts): Promise<{ space: string; req: AgentRunRequest }> {
   let [space, prompt] = args as [string, string | undefined];
   let resume: string | undefined;
   if (opts.resume === true) resume = "last";
   else if (typeof opts.resume === "string") {
     const value = opts.resume;
+    // The contract's patterns load every schema (a fifth of a second): only a --resume value needs them.
+    const { AGENT_SESSION_RE, SPACE_NAME_RE } = await import("@clawdspace/shared");
     if (value === "last" || AGENT_SESSION_RE.test(value)) resume = value;
     else if (prompt === undefined) {
       resume = "last";
@@ -104,9 +106,14 @@ async function follow(ctx: Context, json: boolean, space: string, id: string, o:
     return EXIT.OK;
   }
   if (json) await write(ctx.out, `${JSON.stringify(end.ended)}\n`);
-  const notice = runEndNotice(end.ended);
+  return ended(ctx, end.ended);
+}
+
+/** Says on stderr why a run did not succeed; answers its exit code. */
+function ended(ctx: Context, run: AgentRun): number {
+  const notice = runEndNotice(run);
   if (notice) ctx.err.write(`clawdspace: ${notice}\n`);
-  return runExitCode(end.ended);
+  return runExitCode(run);
 }
 
 /** A transcript page by page from the start, so a long one never sits in memory whole. */
@@ -126,7 +133,7 @@ export async function agentCommand(ctx: Context, name: string, args: string[], o
   const [space, second] = args as [string, string | undefined];
   switch (name) {
     case "run": {
-      const { space: target, req } = buildRunRequest(args, opts);
+      const { space: target, req } = await buildRunRequest(args, opts);
       if (req.prompt === "-") req.prompt = await readStdin();
       if (req.prompt.trim() === "") throw usageError("the prompt read from stdin is empty");
       const run = await ctx.client.agent.run(target, req).catch((e: unknown) => Promise.reject(withHint(e, target)));
@@ -168,7 +175,10 @@ export async function agentCommand(ctx: Context, name: string, args: string[], o
         return EXIT.OK;
       }
       // Following is watching the run to its end, so it answers as `agent run` would.
-      if (last!.complete) return opts.follow ? runExitCode(last!.run) : EXIT.OK;
+      if (last!.complete) {
+        if (!opts.follow) return EXIT.OK;
+        return ended(ctx, last!.run);
+      }
       if (!opts.follow) {
         ctx.err.write(`clawdspace: run ${id} is still running (follow it with: ${reattach(space, id)})\n`);
         return EXIT.OK;

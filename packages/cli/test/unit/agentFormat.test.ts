@@ -72,35 +72,28 @@ describe("a run's outcome", () => {
 });
 
 describe("agent run's arguments", () => {
-  const usage = (f: () => unknown) => {
-    try {
-      f();
-    } catch (e) {
-      return e as { exitCode: number; message: string };
-    }
-    throw new Error("no error");
-  };
+  const usage = (p: Promise<unknown>) => p.then(() => Promise.reject(new Error("no error")), (e: unknown) => e as { exitCode: number; message: string });
 
-  it("a bare --resume is the last conversation, a value a session id", () => {
-    expect(buildRunRequest(["dev", "go on"], { resume: true })).toEqual({ space: "dev", req: { prompt: "go on", resume: "last" } });
-    expect(buildRunRequest(["dev", "go on"], { resume: SESSION })).toEqual({ space: "dev", req: { prompt: "go on", resume: SESSION } });
-    expect(buildRunRequest(["dev", "hi"], {})).toEqual({ space: "dev", req: { prompt: "hi" } });
+  it("a bare --resume is the last conversation, a value a session id", async () => {
+    expect(await buildRunRequest(["dev", "go on"], { resume: true })).toEqual({ space: "dev", req: { prompt: "go on", resume: "last" } });
+    expect(await buildRunRequest(["dev", "go on"], { resume: SESSION })).toEqual({ space: "dev", req: { prompt: "go on", resume: SESSION } });
+    expect(await buildRunRequest(["dev", "hi"], {})).toEqual({ space: "dev", req: { prompt: "hi" } });
   });
 
-  it("takes back the prompt that commander gave to a bare --resume, wherever the flag was", () => {
+  it("takes back the prompt that commander gave to a bare --resume, wherever the flag was", async () => {
     // clawdspace agent run dev --resume "go on"
-    expect(buildRunRequest(["dev"], { resume: "go on" })).toEqual({ space: "dev", req: { prompt: "go on", resume: "last" } });
+    expect(await buildRunRequest(["dev"], { resume: "go on" })).toEqual({ space: "dev", req: { prompt: "go on", resume: "last" } });
     // clawdspace agent run --resume dev "go on"
-    expect(buildRunRequest(["go on"], { resume: "dev" })).toEqual({ space: "dev", req: { prompt: "go on", resume: "last" } });
+    expect(await buildRunRequest(["go on"], { resume: "dev" })).toEqual({ space: "dev", req: { prompt: "go on", resume: "last" } });
     // a session id is never a prompt: the prompt is missing
-    expect(usage(() => buildRunRequest(["dev"], { resume: SESSION }))).toMatchObject({ exitCode: 64, message: expect.stringMatching(/missing the prompt/) });
+    expect(await usage(buildRunRequest(["dev"], { resume: SESSION }))).toMatchObject({ exitCode: 64, message: expect.stringMatching(/missing the prompt/) });
   });
 
-  it("passes model, turns and timeout, and refuses bad values as usage errors (exit 64)", () => {
-    expect(buildRunRequest(["dev", "x"], { model: "sonnet", maxTurns: "3", timeout: "30m" }).req).toEqual({ prompt: "x", model: "sonnet", maxTurns: 3, timeoutMs: 1_800_000 });
+  it("passes model, turns and timeout, and refuses bad values as usage errors (exit 64)", async () => {
+    expect((await buildRunRequest(["dev", "x"], { model: "sonnet", maxTurns: "3", timeout: "30m" })).req).toEqual({ prompt: "x", model: "sonnet", maxTurns: 3, timeoutMs: 1_800_000 });
     for (const opts of [{ maxTurns: "0" }, { maxTurns: "2.5" }, { maxTurns: "1001" }, { timeout: "soon" }, { timeout: "500ms" }, { resume: "yesterday" }]) {
-      expect(usage(() => buildRunRequest(["dev", "x"], opts)).exitCode, JSON.stringify(opts)).toBe(64);
+      expect((await usage(buildRunRequest(["dev", "x"], opts))).exitCode, JSON.stringify(opts)).toBe(64);
     }
-    expect(usage(() => buildRunRequest(["dev", "   "], {})).message).toMatch(/empty/);
+    expect((await usage(buildRunRequest(["dev", "   "], {}))).message).toMatch(/empty/);
   });
 });
