@@ -7,6 +7,8 @@ interface CmdInfo {
   /** the first argument is a space name, so completion offers `clawdspace list -q` */
   spaceArg: boolean;
   choices: string[];
+  /** a group (task, agent): its subcommands take a space name after them */
+  subSpaceArg: boolean;
   files: boolean;
 }
 
@@ -21,12 +23,17 @@ export function describeTree(program: Command): { global: CmdInfo["options"]; co
     global: [...visible(program.options), { flags: ["-h", "--help"], takesValue: false, description: "show help" }],
     commands: program.commands.map((c) => {
       const args = c.registeredArguments;
+      // A group's words are its subcommands, then their options: `agent run dev --max-turns 3`.
+      const subs = c.commands;
+      const own = [...visible(c.options), ...subs.flatMap((s) => visible(s.options))];
+      const options = own.filter((o, i) => own.findIndex((p) => p.flags.join() === o.flags.join()) === i);
       return {
         names: [c.name(), ...c.aliases()],
         description: c.description(),
-        options: [...visible(c.options), { flags: ["-h", "--help"], takesValue: false, description: "show help" }],
+        options: [...options, { flags: ["-h", "--help"], takesValue: false, description: "show help" }],
         spaceArg: args[0]?.name() === "name",
-        choices: args[0]?.argChoices ?? [],
+        choices: args[0]?.argChoices ?? subs.map((s) => s.name()),
+        subSpaceArg: subs.some((s) => ["space", "name"].includes(s.registeredArguments[0]?.name() ?? "")),
         files: c.name() === "cp",
       };
     }),
@@ -42,14 +49,15 @@ function bash(program: Command): string {
   const cases = t.commands
     .map((c) => {
       const opts = c.options.flatMap((o) => o.flags).join(" ");
-      const args = c.choices.length ? `compgen -W ${shq(c.choices.join(" "))} -- "$cur"` : c.spaceArg ? `compgen -W "$(clawdspace list -q 2>/dev/null)" -- "$cur"` : "";
-      return `    ${c.names.join("|")})\n      opts=${shq(opts)}\n      args_cmd=${shq(args)} ;;`;
+      const spaces = `compgen -W "$(clawdspace list -q 2>/dev/null)" -- "$cur"`;
+      const args = c.choices.length ? `compgen -W ${shq(c.choices.join(" "))} -- "$cur"` : c.spaceArg ? spaces : "";
+      return `    ${c.names.join("|")})\n      opts=${shq(opts)}\n      args_cmd=${shq(args)}\n      args1_cmd=${shq(c.subSpaceArg ? spaces : "")} ;;`;
     })
     .join("\n");
   return `# clawdspace completion for bash: eval "$(clawdspace completion bash)"
 _clawdspace() {
   local cur="\${COMP_WORDS[COMP_CWORD]}" prev="\${COMP_WORDS[COMP_CWORD-1]}"
-  local cmd="" npos=0 i w skip=0 opts="" args_cmd=""
+  local cmd="" npos=0 i w skip=0 opts="" args_cmd="" args1_cmd=""
   for ((i = 1; i < COMP_CWORD; i++)); do
     w="\${COMP_WORDS[i]}"
     if ((skip)); then skip=0; continue; fi
@@ -70,6 +78,8 @@ ${cases}
     COMPREPLY=($(compgen -W "$opts" -- "$cur"))
   elif ((npos == 0)) && [[ -n "$args_cmd" ]]; then
     COMPREPLY=($(eval "$args_cmd"))
+  elif ((npos == 1)) && [[ -n "$args1_cmd" ]]; then
+    COMPREPLY=($(eval "$args1_cmd"))
   fi
   return 0
 }

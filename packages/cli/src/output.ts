@@ -1,3 +1,5 @@
+import { once } from "node:events";
+
 /** Colour only for a person at a terminal: never in pipes, with NO_COLOR, or on a dumb terminal. */
 export function colourEnabled(stream: NodeJS.WriteStream = process.stdout, env: NodeJS.ProcessEnv = process.env): boolean {
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return false;
@@ -20,6 +22,14 @@ export function stateColour(state: string, on: boolean): string {
   if (state === "paused" || state === "sleeping") return paint.yellow(on)(state);
   if (state === "stopped" || state === "hibernated" || state === "offline") return paint.dim(on)(state);
   return state;
+}
+
+/** A task's or an agent run's state: green done, cyan working, red failed, yellow stopped short. */
+export function taskStateColour(state: string, on: boolean): string {
+  if (state === "succeeded") return paint.green(on)(state);
+  if (state === "running") return paint.cyan(on)(state);
+  if (state === "failed" || state === "timed-out") return paint.red(on)(state);
+  return paint.yellow(on)(state);
 }
 
 // eslint-disable-next-line no-control-regex
@@ -86,4 +96,15 @@ export function printable(s: string): string {
     if (c === "\t") return "\\t";
     return `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`;
   });
+}
+
+/** As `printable`, for text meant to span lines (an agent's answer): newlines and tabs stay as they are. */
+export function printableText(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/\r\n/g, "\n").replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => printable(c));
+}
+
+/** Writes and waits while the reader is behind, so a fast stream never piles up in our memory. */
+export async function write(stream: NodeJS.WritableStream, data: string): Promise<void> {
+  if (!stream.write(data)) await once(stream, "drain");
 }

@@ -177,6 +177,23 @@ export function buildProgram(): Command {
   taskCmd("wait", "wait until a task ends; exits with its exit code").argument("<id>").action(lazy(() => import("./commands/task.js")));
   taskCmd("rm", "forget a finished task and delete its logs").argument("<id>").action(lazy(() => import("./commands/task.js")));
 
+  const agent = program.command("agent").description("Claude Code in a space: run it on a prompt, follow its transcript, resume its conversation");
+  const agentCmd = (name: string, what: string) => common(agent.command(name)).description(what).argument("<space>");
+  agentCmd("run", "start Claude Code on a prompt and follow the conversation; exits 1 when the run fails (Ctrl-C stops following, the run goes on)")
+    .argument("[prompt]", 'what to do; "-" reads it from stdin')
+    .option("-r, --resume [session]", 'go on with a conversation: the space\'s last one, or this session id (default "last")')
+    .option("-m, --model <model>", 'model name or alias, e.g. "sonnet"')
+    .option("--max-turns <n>", "stop after this many turns (the run then fails)")
+    .option("-T, --timeout <duration>", 'stop it after this long, e.g. "30m" (state timed-out, exit 124)')
+    .option("-d, --detach", "print the run id and return at once")
+    .action(lazy(() => import("./commands/agent.js")));
+  common(agent.command("ls")).description("list a space's runs, newest first").argument("<space>").action(lazy(() => import("./commands/agent.js")));
+  agentCmd("show", "show a run: its summary and the conversation")
+    .argument("<run>")
+    .option("-f, --follow", "keep printing until the run ends; exits as agent run does")
+    .action(lazy(() => import("./commands/agent.js")));
+  agentCmd("cancel", "stop a run and every process its tools started").argument("<run>").action(lazy(() => import("./commands/agent.js")));
+
   common(program.command("audit"))
     .description("show the audit log (oldest first)")
     .option("-s, --space <name>", "only this space")

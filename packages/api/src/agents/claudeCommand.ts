@@ -72,6 +72,10 @@ export class ClaudeSessions {
     private readonly lastSession: (space: string) => string | null,
   ) {}
 
+  check(space: string): Promise<void> {
+    return this.probe.require(space);
+  }
+
   async command(space: string, resume: string | undefined): Promise<{ argv: string[]; env: Record<string, string> }> {
     await this.probe.require(space);
     const r = resume === "last" ? (this.lastSession(space) ?? "continue") : (resume ?? null);

@@ -96,6 +96,8 @@ export function attachTerminal(server: Server, deps: TerminalUpgradeDeps): WebSo
     if (over) throw new HttpError(429, "LIMIT_REACHED", `Too many terminals: ${over}`);
     let wake: WakeTier | undefined;
     if (space.status !== "running") wake = await deps.spaces.lifecycle.wake(name, "terminal", who);
+    // A Claude session in an image without Claude Code is refused here, as a 409, not as a socket that closes.
+    if (!q.data.session) await deps.terminals.checkKind(name, q.data.kind);
     wss.handleUpgrade(req, socket, head, (ws) => {
       log.info({ url: redactUrl(req.url), space: name, requestId, wake }, "terminal upgraded");
       deps.terminals.open(ws, name, q.data, who, wake).catch((err) => {

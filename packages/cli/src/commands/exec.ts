@@ -1,10 +1,9 @@
-import { once } from "node:events";
 import type { ExecRequest } from "@clawdspace/shared/client";
 import type { Command } from "commander";
 import type { Context } from "../context.js";
 import { CliError, usageError } from "../errors.js";
 import { EXIT } from "../exitCodes.js";
-import { parseDuration, printJson } from "../output.js";
+import { parseDuration, printJson, write } from "../output.js";
 import { parseEnvPairs } from "./envPairs.js";
 
 interface ExecOpts {
@@ -15,14 +14,10 @@ interface ExecOpts {
   stdin?: boolean;
 }
 
-async function readStdin(): Promise<string> {
+export async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString("utf8");
-}
-
-async function write(stream: NodeJS.WriteStream, data: string): Promise<void> {
-  if (!stream.write(data)) await once(stream, "drain");
 }
 
 export function buildRequest(words: string[], opts: ExecOpts): ExecRequest {

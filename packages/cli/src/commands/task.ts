@@ -1,10 +1,9 @@
-import { once } from "node:events";
 import type { Task, TaskRequest } from "@clawdspace/shared";
 import type { Command } from "commander";
 import type { Context } from "../context.js";
 import { CliError, usageError } from "../errors.js";
 import { EXIT } from "../exitCodes.js";
-import { paint, parseDuration, printJson, table } from "../output.js";
+import { parseDuration, printJson, table, taskStateColour, write } from "../output.js";
 import { parseEnvPairs } from "./envPairs.js";
 
 interface TaskOpts {
@@ -19,10 +18,6 @@ interface TaskOpts {
   follow?: boolean;
   state?: string;
   stream?: "stdout" | "stderr" | "both";
-}
-
-async function write(stream: NodeJS.WriteStream, data: string): Promise<void> {
-  if (!stream.write(data)) await once(stream, "drain");
 }
 
 /** A task's exit code as a process's: its own, 124 after a timeout, 1 when it has none (interrupted). */
@@ -49,10 +44,7 @@ export function buildTaskRequest(words: string[], opts: TaskOpts): TaskRequest {
 const ago = (iso: string | null) => (iso ? new Date(iso).toISOString().replace("T", " ").slice(0, 19) : "-");
 const seconds = (ms: number | null) => (ms === null ? "-" : ms < 10_000 ? `${(ms / 1000).toFixed(1)}s` : `${Math.round(ms / 1000)}s`);
 
-function stateText(t: Task, colour: boolean): string {
-  const s = t.state === "succeeded" ? paint.green(colour)(t.state) : t.state === "running" ? paint.cyan(colour)(t.state) : t.state === "failed" || t.state === "timed-out" ? paint.red(colour)(t.state) : paint.yellow(colour)(t.state);
-  return s;
-}
+const stateText = (t: Task, colour: boolean) => taskStateColour(t.state, colour);
 
 /** Prints the output until the task ends; Ctrl-C leaves it running and says how to come back. */
 async function follow(ctx: Context, space: string, id: string, stream: TaskOpts["stream"]): Promise<Task> {

@@ -15,6 +15,8 @@ export interface CliFixture {
 export interface CliFixtureOptions {
   /** Configure the CLI for the server and create the space before the first test, with these create flags. */
   create?: string[];
+  /** More of the server's configuration (its environment), e.g. AGENT_CREDENTIALS_FILE. */
+  serverEnv?: Record<string, string>;
 }
 
 /** A server and a CLI home for the enclosing describe, with a space name of its own (made when `create` is given). */
@@ -36,7 +38,7 @@ export function useCliServer(prefix: string, opts: CliFixtureOptions = {}): CliF
     cli: (args, o) => cli(started(e), args, o),
   };
   beforeAll(async () => {
-    server = await startServer();
+    server = await startServer(opts.serverEnv);
     e = await cliEnv();
     if (!opts.create) return;
     expect((await fixture.cli(["config", server.url, server.key])).code).toBe(0);

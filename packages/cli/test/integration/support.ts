@@ -26,8 +26,8 @@ export const CLI = fileURLToPath(new URL("../../dist/bin/clawdspace.js", import.
 if (!existsSync(CLI)) throw new Error(`the CLI is not built (${CLI} is missing): run npm run build first`);
 
 /** The real server binary on a free loopback port; everything it makes carries this run's label. */
-export function startServer(): Promise<ServerProcess> {
-  return spawnServer(runId, { IDLE_TIMEOUT_MS: "0" });
+export function startServer(env: Record<string, string> = {}): Promise<ServerProcess> {
+  return spawnServer(runId, { IDLE_TIMEOUT_MS: "0", ...env });
 }
 
 export interface CliResult {

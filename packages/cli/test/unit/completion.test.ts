@@ -6,11 +6,12 @@ import { describe, expect, it } from "vitest";
 import { completionScript, describeTree } from "../../src/completion.js";
 import { buildProgram } from "../../src/program.js";
 
-function bash(script: string, body: string) {
+function bash(script: string, body: string, spaces?: string[]) {
   const dir = mkdtempSync(join(tmpdir(), "cs-comp-"));
   writeFileSync(join(dir, "c.bash"), script);
-  // No `clawdspace` on PATH: space-name completion must stay quiet, not error.
-  return spawnSync("bash", ["--norc", "-c", `source ${dir}/c.bash\n${body}`], { encoding: "utf8", env: { PATH: "/usr/bin:/bin" } });
+  // A stand-in `clawdspace` that knows these spaces; without one, space-name completion must stay quiet, not error.
+  if (spaces) writeFileSync(join(dir, "clawdspace"), `#!/bin/sh\n[ "$1 $2" = "list -q" ] && printf '%s\\n' ${spaces.join(" ")}\n`, { mode: 0o755 });
+  return spawnSync("bash", ["--norc", "-c", `source ${dir}/c.bash\n${body}`], { encoding: "utf8", env: { PATH: `${spaces ? `${dir}:` : ""}/usr/bin:/bin` } });
 }
 
 const complete = (words: string[]) =>
@@ -21,7 +22,7 @@ describe("completion scripts", () => {
 
   it("cover every command and alias of the commander tree", () => {
     const names = describeTree(program).commands.flatMap((c) => c.names);
-    for (const n of ["config", "list", "ls", "create", "status", "exec", "x", "stop", "start", "destroy", "system", "dashboard", "shell", "cp", "audit", "keepalive", "nodes", "completion", "version"]) {
+    for (const n of ["config", "list", "ls", "create", "status", "exec", "x", "stop", "start", "destroy", "system", "dashboard", "shell", "cp", "audit", "keepalive", "nodes", "task", "agent", "completion", "version"]) {
       expect(names).toContain(n);
     }
   });
@@ -38,6 +39,11 @@ describe("completion scripts", () => {
     expect(bash(script, complete(["clawdspace", "completion", "z"])).stdout.trim()).toBe("zsh");
     // a value after an option that takes one is not taken for the command
     expect(bash(script, complete(["clawdspace", "--url", "http://h", "ver"])).stdout.trim()).toBe("version");
+    // a group offers its subcommands, then its subcommands' options
+    expect(bash(script, complete(["clawdspace", "agent", ""])).stdout.trim().split(" ").sort()).toEqual(["cancel", "ls", "run", "show"]);
+    expect(bash(script, complete(["clawdspace", "agent", "run", "dev", "--max"])).stdout.trim()).toBe("--max-turns");
+    expect(bash(script, complete(["clawdspace", "task", "lo"])).stdout.trim()).toBe("logs");
+    expect(bash(script, complete(["clawdspace", "agent", "show", "d"]), ["dev", "demo", "prod"]).stdout.trim()).toBe("dev demo");
     const quiet = bash(script, complete(["clawdspace", "status", ""]));
     expect(quiet.status).toBe(0);
     expect(quiet.stderr).toBe("");
@@ -50,6 +56,7 @@ describe("completion scripts", () => {
     const fish = completionScript("fish", program);
     expect(fish).toContain("complete -c clawdspace -n __fish_use_subcommand -a create");
     expect(fish).toContain("complete -c clawdspace -n '__fish_seen_subcommand_from create' -s m -l memory -r");
+    expect(fish).toContain("complete -c clawdspace -n '__fish_seen_subcommand_from agent' -a 'run ls show cancel'");
     // fish is not installed here; bash at least parses the zsh script's bash part
     expect(spawnSync("bash", ["-n", "-c", completionScript("bash", program)]).status).toBe(0);
   });
