@@ -33,6 +33,7 @@ describe.skipIf(!engineAvailable || !browserAvailable)("Claude Code from the das
   let server: DashboardServer;
   let browser: Browser;
   const name = spaceName("agent");
+  const plain = spaceName("plain");
   const runs = async () => (await server.api<{ runs: ApiRun[] }>(`/api/spaces/${name}/agent/runs`)).runs;
 
   beforeAll(async () => {
@@ -44,6 +45,7 @@ describe.skipIf(!engineAvailable || !browserAvailable)("Claude Code from the das
     browser = await launchBrowser();
 
     await server.api("/api/spaces", { method: "POST", json: { name, template: "agent" } });
+    await server.api("/api/spaces", { method: "POST", json: { name: plain, memory: "128m" } });
     const put = await fetch(`${server.url}/api/spaces/${name}/file?path=/anthropic-stub.cjs`, {
       method: "PUT",
       headers: { authorization: `Bearer ${server.key}`, "content-type": "application/octet-stream" },
@@ -63,7 +65,7 @@ describe.skipIf(!engineAvailable || !browserAvailable)("Claude Code from the das
 
   afterAll(async () => {
     await browser?.close();
-    await server?.api(`/api/spaces/${name}?removeVolume=true`, { method: "DELETE" }).catch(() => {});
+    for (const n of [name, plain]) await server?.api(`/api/spaces/${n}?removeVolume=true`, { method: "DELETE" }).catch(() => {});
     await server?.stop();
   });
 
@@ -168,6 +170,15 @@ describe.skipIf(!engineAvailable || !browserAvailable)("Claude Code from the das
         await page.reload();
         await expect.poll(() => page.getByTestId("terminal-kind").isVisible().catch(() => false), { timeout: 60_000 }).toBe(true);
         await expect.poll(() => termText(page), { timeout: 30_000 }).toContain("STUB-REPLY");
+
+        // A space without Claude Code: the refused session says what to do, and stops asking.
+        await page.goto(`${server.url}/spaces/${plain}?tab=terminal`);
+        await expect.poll(() => page.getByTestId("terminal-status").innerText(), { timeout: 60_000 }).toBe("connected");
+        await page.getByRole("button", { name: "New Claude session" }).click();
+        await expect.poll(() => page.getByTestId("terminal-status").innerText(), { timeout: 30_000 }).toBe("failed");
+        expect(await page.getByTestId("terminal-error").innerText()).toContain('create a space with the template "agent"');
+        await fits("a refused Claude session");
+        await shot("claude-refused");
       } catch (err) {
         await shot("failure").catch(() => {});
         throw err;

@@ -128,4 +128,30 @@ describe("the terminal's socket", () => {
     expect(params(FakeSocket.all[2]!)).not.toHaveProperty("kind");
     expect(result.current.error).toBeNull();
   });
+
+  it("takes a Claude session closed before it began as refused (a 409 upgrade), not as a drop to retry", async () => {
+    const term = fakeTerminal();
+    const wrapper = ({ children }: { children: ReactNode }) => <QueryClientProvider client={new QueryClient()}>{children}</QueryClientProvider>;
+    const { result } = renderHook(() => useTerminalSocket("dev", term as unknown as Terminal), { wrapper });
+    await waitFor(() => expect(FakeSocket.all).toHaveLength(1));
+    act(() => result.current.switchTo({ view: false, kind: "claude" }));
+    await waitFor(() => expect(FakeSocket.all).toHaveLength(2));
+    act(() => FakeSocket.all[1]!.close());
+    expect(result.current.status).toBe("failed");
+    expect(result.current.error?.code).toBe("AGENT_UNSUPPORTED");
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(FakeSocket.all).toHaveLength(2);
+
+    // Once a Claude session has begun, a drop is a drop: it reconnects to that session.
+    act(() => result.current.switchTo({ view: false, kind: "claude" }));
+    await waitFor(() => expect(FakeSocket.all).toHaveLength(3));
+    act(() => {
+      FakeSocket.all[2]!.serverSays({ type: "session", id: "s9", offset: 0, mode: "interactive", created: true });
+      FakeSocket.all[2]!.close();
+    });
+    expect(result.current.status).toBe("reconnecting");
+    await waitFor(() => expect(FakeSocket.all).toHaveLength(4), { timeout: 3000 });
+    expect(params(FakeSocket.all[3]!)).toMatchObject({ session: "s9" });
+    expect(params(FakeSocket.all[3]!)).not.toHaveProperty("kind");
+  });
 });

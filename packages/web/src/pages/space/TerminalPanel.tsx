@@ -56,6 +56,11 @@ export default function TerminalPanel({ space, state }: { space: string; state: 
             Claude
           </span>
         )}
+        {shown === "failed" && (
+          <button type="button" onClick={() => switchTo({ view: false, kind: "claude" })}>
+            Try again
+          </button>
+        )}
         <button type="button" onClick={() => switchTo({ view: false })}>
           New terminal
         </button>

@@ -82,6 +82,9 @@ export function useTerminalSocket(space: string, term: Terminal | null) {
             setView(cur.view);
             setStatus("connected");
             setError(null);
+            // From here a reconnect is to this session, even before it printed anything: a Claude
+            // session is silent for a while, and asking for a new one would start a second.
+            target.current = { session: { id, offset }, view: cur.view };
             if (!cur.view) sessionStore.set(space, { id, offset });
             void qc.invalidateQueries({ queryKey: ["terminals", space] });
           } else if (msg.type === "status") {
@@ -105,6 +108,15 @@ export function useTerminalSocket(space: string, term: Terminal | null) {
         };
         sock.onclose = () => {
           if (closed || ws.current !== sock || exited || failed) return;
+          // The server refuses a Claude session in an image without Claude Code as a 409 on the
+          // upgrade, which a browser only sees as a close. The ticket just came back, so the server
+          // is there: a new Claude session closed before its session message was refused.
+          if (!id && cur.kind === "claude" && !cur.session) {
+            target.current = { view: false };
+            setError({ message: "Claude Code did not start in this space: the server refused the session.", code: "AGENT_UNSUPPORTED" });
+            setStatus("failed");
+            return;
+          }
           retry();
         };
       } catch {
