@@ -1,7 +1,6 @@
 /** What a person can do about an agent error code, said once for the Agent tab and the terminal. */
 export function agentHint(code: string): string | null {
   if (code === "AGENT_UNSUPPORTED") return 'Claude Code is in the agent image: create a space with the template "agent" to use it.';
-  if (code === "AGENT_NO_SESSION") return 'Untick "Continue the last conversation" to start a new one.';
   return null;
 }
 

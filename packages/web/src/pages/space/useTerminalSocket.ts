@@ -9,7 +9,7 @@ import { backoff, initialTarget, sessionStore, socketQuery, type Target } from "
 export type SocketStatus = "connecting" | "connected" | "reconnecting" | "paused" | "exited" | "failed";
 
 // Asking again gets the same answer: the space's image has no Claude Code, or there is nothing to resume.
-const FINAL_CODES = new Set(["AGENT_UNSUPPORTED", "AGENT_NO_SESSION"]);
+const FINAL_CODES = new Set(["AGENT_UNSUPPORTED"]);
 
 /**
  * Owns the terminal's WebSocket: connects to `target`, reconnects with backoff resuming from the
