@@ -88,9 +88,10 @@ export const errorMiddleware: ErrorRequestHandler = (err, req, res, _next) => {
     res.destroy();
     return;
   }
-  // A client without the key, or with a body over the limit, may still be trickling that body:
-  // answer, then hang up instead of reading (or waiting for) the rest.
-  const hangUp = httpErr.status === 401 || httpErr.status === 413;
+  // A client without the key, with a body over the limit, or whose body was refused before it all
+  // came (an endless chunked one too) may still be sending it: answer, then hang up instead of
+  // reading (or waiting for) the rest.
+  const hangUp = httpErr.status === 401 || httpErr.status === 413 || !req.complete;
   if (hangUp) {
     res.setHeader("Connection", "close");
     res.once("finish", () => req.socket.destroySoon());
