@@ -88,10 +88,11 @@ export const errorMiddleware: ErrorRequestHandler = (err, req, res, _next) => {
     res.destroy();
     return;
   }
-  // A client without the key, with a body over the limit, or whose body was refused before it all
-  // came (an endless chunked one too) may still be sending it: answer, then hang up instead of
-  // reading (or waiting for) the rest.
-  const hangUp = httpErr.status === 401 || httpErr.status === 413 || !req.complete;
+  // A client without the key, with a body over the limit, or with a chunked body refused before it
+  // all came (it may never end) may still be sending it: answer, then hang up instead of reading
+  // (or waiting for) the rest. A sized body refused early is read off as usual: its end is known.
+  const unboundedRest = !req.complete && req.headers["content-length"] === undefined && req.headers["transfer-encoding"] !== undefined;
+  const hangUp = httpErr.status === 401 || httpErr.status === 413 || unboundedRest;
   if (hangUp) {
     res.setHeader("Connection", "close");
     res.once("finish", () => req.socket.destroySoon());
