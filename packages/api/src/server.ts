@@ -78,6 +78,7 @@ export async function startServer(cfg: Config, logger: Logger): Promise<RunningS
   }
   if (engineUp && deps.network) {
     // Rules vanish with a host reboot while networks and their spaces come back: re-apply before anyone relies on them.
+    deps.network.setApiPort(port);
     await deps.network.reapply().catch((err) => logger.error({ err }, "could not re-apply the network policy; spaces may be unfiltered"));
   }
   deps.pruner.start();

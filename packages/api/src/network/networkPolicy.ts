@@ -35,6 +35,8 @@ export const networkNames = (prefix: string, mode: Mode) => ({
  */
 export class NetworkPolicy {
   private readonly ready = new Map<Mode, Promise<string>>();
+  /** Known once the server listens (PORT=0 picks one): the rules shut spaces out of it. */
+  private apiPort: number | undefined;
 
   constructor(
     private readonly engine: Pick<Engine, "networks" | "helpers" | "images">,
@@ -51,6 +53,11 @@ export class NetworkPolicy {
       p.catch(() => this.ready.delete(mode));
     }
     return p;
+  }
+
+  /** The port the API listens on; rules applied from now on (and by reapply) refuse it to spaces. */
+  setApiPort(port: number): void {
+    this.apiPort = port;
   }
 
   /** At start: rules are lost on a host reboot while networks (and restarted spaces) remain, so re-apply for every network we have. */
@@ -78,7 +85,7 @@ export class NetworkPolicy {
       labels: { ...this.opts.labels, [NETWORK_MODE_LABEL]: mode, [NETWORK_PREFIX_LABEL]: this.opts.prefix, [LABEL.network]: mode },
     });
     const resolvers = this.resolvers();
-    await this.helper(applyScript({ mode, bridge: net.bridge || bridge, resolvers }));
+    await this.helper(applyScript({ mode, bridge: net.bridge || bridge, resolvers, apiPort: this.apiPort }));
     this.log.info({ network: name, bridge, mode, resolvers }, "network policy applied");
     return name;
   }

@@ -14,8 +14,12 @@ export const PRIVATE_RANGES = [
   "224.0.0.0/4",
   "240.0.0.0/4",
 ];
-/** A `lan` space reaches the private ranges, but never the cloud metadata service. */
-export const METADATA = "169.254.169.254/32";
+/**
+ * A `lan` space reaches the private ranges, but no cloud credential endpoint: all of link-local
+ * (AWS and GCP metadata at .254, ECS task credentials at 169.254.170.2, EKS pod identity at
+ * 169.254.170.23) and Alibaba's metadata service.
+ */
+export const LAN_REFUSED = ["169.254.0.0/16", "100.100.100.200/32"];
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 const BRIDGE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,14}$/;
@@ -25,6 +29,8 @@ export interface PolicyTarget {
   bridge: string;
   /** The host's DNS servers (Docker's embedded resolver forwards to them from the space's namespace). */
   resolvers: string[];
+  /** The API's own port on this host: no space reaches it, whatever its mode. */
+  apiPort?: number;
 }
 
 export const chainsOf = (bridge: string) => ({ forward: `CSP-${bridge}-FWD`, input: `CSP-${bridge}-IN` });
@@ -46,7 +52,7 @@ export function applyScript(t: PolicyTarget): string {
   for (const r of t.resolvers.filter((r) => IPV4.test(r) && isPrivate(r))) {
     for (const proto of ["udp", "tcp"]) lines.push(`ipt -A ${F} -d ${r}/32 -p ${proto} --dport 53 -j RETURN`);
   }
-  const refused = t.mode === "internet" ? PRIVATE_RANGES : [METADATA];
+  const refused = t.mode === "internet" ? PRIVATE_RANGES : LAN_REFUSED;
   for (const range of refused) {
     lines.push(`ipt -A ${F} -d ${range} -p tcp -j REJECT --reject-with tcp-reset`);
     lines.push(`ipt -A ${F} -d ${range} -j REJECT --reject-with icmp-admin-prohibited`);
@@ -54,6 +60,9 @@ export function applyScript(t: PolicyTarget): string {
   lines.push(`ipt -A ${F} -j RETURN`);
   // Traffic to the host's own addresses (the API's port included) is the INPUT chain's, not DOCKER-USER's.
   lines.push(`ipt -A ${I} -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN`);
+  if (t.mode === "lan" && t.apiPort !== undefined && Number.isInteger(t.apiPort) && t.apiPort > 0 && t.apiPort < 65536) {
+    lines.push(`ipt -A ${I} -p tcp --dport ${t.apiPort} -j REJECT --reject-with tcp-reset`);
+  }
   if (t.mode === "internet") {
     lines.push(`ipt -A ${I} -p tcp -j REJECT --reject-with tcp-reset`);
     lines.push(`ipt -A ${I} -j REJECT --reject-with icmp-admin-prohibited`);

@@ -28,7 +28,11 @@ describe.skipIf(!engineAvailable)("network policy on the real engine", () => {
   let host: Server;
   let hostPort: number;
   let privateUrl: string;
+  let apiStandIn: Server;
+  let apiPort: number;
   const spaces: Record<string, string> = {};
+  // Cloud credential endpoints, played by a listener in our own namespace: the host routes only these /32s to it.
+  const CREDENTIAL_ENDPOINTS = ["169.254.170.2", "100.100.100.200"];
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "clawdspace-net-"));
@@ -37,13 +41,29 @@ describe.skipIf(!engineAvailable)("network policy on the real engine", () => {
     const listener = ns.spawn(["/usr/bin/python3", "-u", "-m", "http.server", "8081", "--bind", ns.ip, "--directory", dir]);
     await waitForOutput(listener, /Serving HTTP/);
     privateUrl = `http://${ns.ip}:8081/`;
+    const nsIf = execFileSync("ip", ["-n", ns.name, "-o", "link", "show"], { encoding: "utf8" })
+      .split("\n")
+      .map((l) => /^\d+:\s+([^:@]+)/.exec(l)?.[1])
+      .find((n) => n && n !== "lo")!;
+    for (const addr of CREDENTIAL_ENDPOINTS) {
+      execFileSync("ip", ["-n", ns.name, "addr", "add", `${addr}/32`, "dev", nsIf]);
+      // Throws if it cannot be added: no probe ever goes to the real address.
+      execFileSync("ip", ["route", "add", `${addr}/32`, "via", ns.ip]);
+    }
+    const any = ns.spawn(["/usr/bin/python3", "-u", "-m", "http.server", "8082", "--bind", "0.0.0.0", "--directory", dir]);
+    await waitForOutput(any, /Serving HTTP/);
     // Stands in for the API's port: a listener on all of this host's addresses.
     host = createServer((_req, res) => res.end("host-ok\n"));
     await new Promise<void>((r) => host.listen(0, "0.0.0.0", r));
     hostPort = (host.address() as AddressInfo).port;
+    // Stands in for the API itself listening beyond loopback (HOST=0.0.0.0).
+    apiStandIn = createServer((_req, res) => res.end("api-ok\n"));
+    await new Promise<void>((r) => apiStandIn.listen(0, "0.0.0.0", r));
+    apiPort = (apiStandIn.address() as AddressInfo).port;
   });
   afterAll(async () => {
     await new Promise<void>((r) => (host ? host.close(() => r()) : r()));
+    await new Promise<void>((r) => (apiStandIn ? apiStandIn.close(() => r()) : r()));
     ns?.close();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -53,6 +73,8 @@ describe.skipIf(!engineAvailable)("network policy on the real engine", () => {
   const open = useTestServer({ env: { CLAWDSPACE_NETWORK_POLICY: "false" } });
 
   beforeAll(async () => {
+    // What the server does once it listens: the rules it applies from then on refuse its port to spaces.
+    s.deps.network!.setApiPort(apiPort);
     const make = async (srv: ServerFixture, key: string, body: Record<string, unknown>) => {
       const name = srv.spaceName(key);
       const res = await srv.post("/api/spaces", { name, memory: "256m", ...body });
@@ -95,6 +117,23 @@ describe.skipIf(!engineAvailable)("network policy on the real engine", () => {
   it("lan: the private listener and the host are reachable", async () => {
     const out = await probe(s, "lan");
     expect(out).toContain("private:private-ok");
+    expect(out).toContain("host:host-ok");
+  });
+
+  it("lan: no cloud credential endpoint (all of link-local, 100.100.100.200) and not the API's port; the same listener on a LAN address answers", async () => {
+    const out = (
+      await s.client.exec(spaces.lan!, {
+        command: `gw=$(ip route | awk '/^default/ {print $3}')
+for a in ${CREDENTIAL_ENDPOINTS.join(" ")} ${ns.ip}; do echo "$a:$(curl -sS -m 5 http://$a:8082/index.html 2>&1 | head -c 120)"; done
+echo "api:$(curl -sS -m 5 http://$gw:${apiPort}/ 2>&1 | head -c 120)"
+echo "host:$(curl -sS -m 5 http://$gw:${hostPort}/ 2>&1 | head -c 120)"`,
+        timeoutMs: 60_000,
+      })
+    ).stdout;
+    for (const a of CREDENTIAL_ENDPOINTS) expect(out).toMatch(new RegExp(`^${a.replace(/\./g, "\\.")}:curl: \\(7\\)`, "m"));
+    expect(out).toContain(`${ns.ip}:private-ok`);
+    expect(out).toMatch(/^api:curl: \(7\)/m);
+    expect(out).not.toContain("api-ok");
     expect(out).toContain("host:host-ok");
   });
 

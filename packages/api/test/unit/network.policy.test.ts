@@ -23,11 +23,17 @@ describe("network rules", () => {
     for (const line of script.split("\n").filter((l) => /DOCKER-USER|INPUT /.test(l))) expect(line).toContain("-i cstest-inet");
   });
 
-  it("lan refuses only the metadata service and leaves the host reachable", () => {
-    const script = applyScript({ mode: "lan", bridge: "cstest-lan", resolvers: [] });
-    expect(script).toContain("-d 169.254.169.254/32 -p tcp -j REJECT");
+  it("lan refuses every credential endpoint (all of link-local, Alibaba's metadata) and the API's port, and leaves the rest of the host and LAN reachable", () => {
+    const script = applyScript({ mode: "lan", bridge: "cstest-lan", resolvers: [], apiPort: 7777 });
+    expect(script).toContain("-d 169.254.0.0/16 -p tcp -j REJECT");
+    expect(script).toContain("-d 169.254.0.0/16 -j REJECT");
+    expect(script).toContain("-d 100.100.100.200/32 -p tcp -j REJECT");
+    expect(script).toContain("-A CSP-cstest-lan-IN -p tcp --dport 7777 -j REJECT");
     expect(script).not.toContain("10.0.0.0/8");
     expect(script).not.toMatch(/-A CSP-cstest-lan-IN -p tcp -j REJECT/);
+    // Before the server knows its port there is no port rule (and no malformed one).
+    expect(applyScript({ mode: "lan", bridge: "cstest-lan", resolvers: [] })).not.toContain("--dport");
+    expect(applyScript({ mode: "lan", bridge: "cstest-lan", resolvers: [], apiPort: 70000 })).not.toContain("--dport");
   });
 
   it("refuses a bridge name that could smuggle shell or options", () => {
