@@ -170,6 +170,7 @@ export const ConfigSchema = z
     AUDIT_PRUNE_MS: int(1000, 86_400_000, 600_000),
     OBSERVE_DU_CACHE_MS: int(0, 3_600_000, 10_000),
     TASK_POLL_MS: int(100, 600_000, 2_000),
+    NETWORK_REAPPLY_MS: int(0, 86_400_000, 60_000),
     TASK_GRACE_MS: int(0, 600_000, 5_000),
     CLAWDSPACE_WEBHOOK_URL: z
       .string()
@@ -211,6 +212,7 @@ export const ConfigSchema = z
         prefix: env.CLAWDSPACE_NETWORK_PREFIX,
         helperImage: env.CLAWDSPACE_HELPER_IMAGE,
         dnsServers: env.CLAWDSPACE_DNS_SERVERS,
+        reapplyMs: env.NETWORK_REAPPLY_MS,
       },
       node: env.CLAWDSPACE_NODE,
       agent: { image: env.CLAWDSPACE_AGENT_IMAGE, claudeCodeVersion: env.CLAUDE_CODE_VERSION, credentialsFile: env.AGENT_CREDENTIALS_FILE },

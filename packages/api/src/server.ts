@@ -81,6 +81,12 @@ export async function startServer(cfg: Config, logger: Logger): Promise<RunningS
     deps.network.setApiPort(port);
     await deps.network.reapply().catch((err) => logger.error({ err }, "could not re-apply the network policy; spaces may be unfiltered"));
   }
+  // A firewall reload under a running server loses the rules too: apply them again on a timer.
+  const network = engineUp ? deps.network : undefined;
+  const reapplyTimer =
+    network && cfg.network.reapplyMs > 0
+      ? setInterval(() => void network.reapply().catch((err) => logger.error({ err }, "could not re-apply the network policy")), cfg.network.reapplyMs).unref()
+      : undefined;
   deps.pruner.start();
   if (cfg.sleep.idleTimeoutMs > 0) {
     deps.worker.start();
@@ -90,6 +96,7 @@ export async function startServer(cfg: Config, logger: Logger): Promise<RunningS
   deps.history.start();
   deps.taskParts.watcher.start();
   const close = async () => {
+    if (reapplyTimer) clearInterval(reapplyTimer);
     await deps.worker.stop();
     await deps.terminals.close();
     wss.close();

@@ -60,12 +60,20 @@ export class NetworkPolicy {
     this.apiPort = port;
   }
 
-  /** At start: rules are lost on a host reboot while networks (and restarted spaces) remain, so re-apply for every network we have. */
+  /**
+   * Applies the rules again for every network we have, whatever this process applied before:
+   * at start (a reboot loses them while networks and restarted spaces remain) and then on a
+   * timer (a firewall reload or `iptables -F` loses them under a running server).
+   */
   async reapply(): Promise<void> {
     const nets = await this.engine.networks.list([`${NETWORK_PREFIX_LABEL}=${this.opts.prefix}`]);
     for (const n of nets) {
       const mode = n.labels[NETWORK_MODE_LABEL];
-      if (mode === "internet" || mode === "lan") await this.ensure(mode);
+      if (mode !== "internet" && mode !== "lan") continue;
+      // Not the cached promise of an earlier apply: the point is to apply now.
+      await this.ready.get(mode)?.catch(() => undefined);
+      this.ready.delete(mode);
+      await this.ensure(mode);
     }
   }
 

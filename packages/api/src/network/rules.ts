@@ -69,7 +69,10 @@ export function applyScript(t: PolicyTarget): string {
   }
   lines.push(`ipt -A ${I} -j RETURN`);
   // Hooks scoped to the bridge: other containers and published ports never pass through our chains.
+  // Twice, so one flush does not open the space: DOCKER-USER survives an engine restart (which puts
+  // its own FORWARD rules above ours), and FORWARD's own hook survives `iptables -F DOCKER-USER`.
   lines.push(`ipt -C DOCKER-USER -i ${t.bridge} -j ${F} 2>/dev/null || ipt -I DOCKER-USER 1 -i ${t.bridge} -j ${F}`);
+  lines.push(`ipt -C FORWARD -i ${t.bridge} -j ${F} 2>/dev/null || ipt -I FORWARD 1 -i ${t.bridge} -j ${F}`);
   lines.push(`ipt -C INPUT -i ${t.bridge} -j ${I} 2>/dev/null || ipt -I INPUT 1 -i ${t.bridge} -j ${I}`);
   lines.push("echo applied");
   return lines.join("\n");
@@ -82,6 +85,7 @@ export function removeScript(bridge: string): string {
   return [
     `ipt() { iptables -w 10 "$@"; }`,
     `while ipt -D DOCKER-USER -i ${bridge} -j ${F} 2>/dev/null; do :; done`,
+    `while ipt -D FORWARD -i ${bridge} -j ${F} 2>/dev/null; do :; done`,
     `while ipt -D INPUT -i ${bridge} -j ${I} 2>/dev/null; do :; done`,
     `for c in ${F} ${I}; do ipt -F $c 2>/dev/null; ipt -X $c 2>/dev/null; done`,
     "echo removed",

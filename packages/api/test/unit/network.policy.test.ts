@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { applyScript, chainsOf, removeScript, resolversOf } from "../../src/network/rules.js";
 import { createSpace, makeApp } from "./helpers.js";
 
-const policyConfig = { network: { policy: true, prefix: "cstest", helperImage: "clawdspace/netpolicy:test", dnsServers: undefined } };
+const policyConfig = { network: { policy: true, prefix: "cstest", helperImage: "clawdspace/netpolicy:test", dnsServers: undefined, reapplyMs: 0 } };
 
 describe("network rules", () => {
   it("internet refuses private ranges, link-local and the host, but lets DNS reach a private resolver", () => {
@@ -19,8 +19,10 @@ describe("network rules", () => {
     expect(script).toContain(`-A ${input} -p tcp -j REJECT`);
     // hooked in only for our bridge
     expect(script).toContain(`-I DOCKER-USER 1 -i cstest-inet -j ${forward}`);
+    // and from FORWARD itself, so a flush of DOCKER-USER leaves the space filtered
+    expect(script).toContain(`-I FORWARD 1 -i cstest-inet -j ${forward}`);
     expect(script).toContain(`-I INPUT 1 -i cstest-inet -j ${input}`);
-    for (const line of script.split("\n").filter((l) => /DOCKER-USER|INPUT /.test(l))) expect(line).toContain("-i cstest-inet");
+    for (const line of script.split("\n").filter((l) => /DOCKER-USER|FORWARD |INPUT /.test(l))) expect(line).toContain("-i cstest-inet");
   });
 
   it("lan refuses every credential endpoint (all of link-local, Alibaba's metadata) and the API's port, and leaves the rest of the host and LAN reachable", () => {
@@ -82,6 +84,20 @@ describe("NetworkPolicy with the fake runtime", () => {
     expect(t.fake.helperLog[0]!.argv[2]).toContain("-d 192.168.7.53/32 -p udp --dport 53 -j RETURN");
   });
 
+  it("reapply applies the rules again each time (a flushed firewall is repaired), with the API's port once known", async () => {
+    const t = makeApp({ config: policyConfig });
+    await createSpace(t, "a", { network: "lan" });
+    expect(t.fake.helperLog).toHaveLength(1);
+    t.deps.network!.setApiPort(7777);
+    await t.deps.network!.reapply();
+    await t.deps.network!.reapply();
+    expect(t.fake.helperLog).toHaveLength(3);
+    expect(t.fake.helperLog.at(-1)!.argv[2]).toContain("--dport 7777 -j REJECT");
+    // Spaces made afterwards still join the network, with no apply of their own.
+    await createSpace(t, "b", { network: "lan" });
+    expect(t.fake.helperLog).toHaveLength(3);
+  });
+
   it("remove unhooks the rules and deletes the network", async () => {
     const t = makeApp({ config: policyConfig });
     await createSpace(t, "a", { network: "lan" });
@@ -89,5 +105,6 @@ describe("NetworkPolicy with the fake runtime", () => {
     await t.deps.network!.remove("lan");
     expect(t.fake.networks.size).toBe(0);
     expect(t.fake.helperLog.at(-1)!.argv[2]).toContain("-D DOCKER-USER -i cstest-lan");
+    expect(t.fake.helperLog.at(-1)!.argv[2]).toContain("-D FORWARD -i cstest-lan");
   });
 });
