@@ -95,7 +95,9 @@ export const errorMiddleware: ErrorRequestHandler = (err, req, res, _next) => {
   const hangUp = httpErr.status === 401 || httpErr.status === 413 || unboundedRest;
   if (hangUp) {
     res.setHeader("Connection", "close");
-    res.once("finish", () => req.socket.destroySoon());
+    // Taken now: by "finish" the response may have let go of its socket (req.socket is then null).
+    const socket = req.socket;
+    res.once("finish", () => socket?.destroySoon());
   }
   res.status(httpErr.status).json({ error: httpErr.message, code: httpErr.code, ...(httpErr.details ? { details: httpErr.details } : {}) });
 };

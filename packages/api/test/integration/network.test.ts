@@ -137,6 +137,21 @@ echo "host:$(curl -sS -m 5 http://$gw:${hostPort}/ 2>&1 | head -c 120)"`,
     expect(out).toContain("host:host-ok");
   });
 
+  it("a flush of DOCKER-USER (a firewall reload) leaves internet spaces filtered, and the next reapply hooks the rules back", async () => {
+    const { bridge } = networkNames(testNetworkPrefix(runId), "internet");
+    iptables("-F", "DOCKER-USER");
+    try {
+      expect(iptables("-S", "DOCKER-USER")).not.toContain(bridge);
+      const out = await probe(s, "inet");
+      expect(out).toMatch(/^private:curl: \(7\)/m);
+      expect(out).not.toContain("private-ok");
+    } finally {
+      await s.deps.network!.reapply();
+    }
+    expect(iptables("-S", "DOCKER-USER")).toContain(`-i ${bridge} -j ${chainsOf(bridge).forward}`);
+    expect(iptables("-S", "FORWARD")).toContain(`-i ${bridge} -j ${chainsOf(bridge).forward}`);
+  });
+
   it("none: no interface but loopback, nothing reachable", async () => {
     const out = await probe(s, "none");
     expect(out).toContain("links:lo \n");
