@@ -107,8 +107,4 @@ export class AgentRunRepo {
   removeSpace(space: string): void {
     this.db.prepare("DELETE FROM agent_runs WHERE space = ?").run(space);
   }
-
-  remove(id: string): void {
-    this.db.prepare("DELETE FROM agent_runs WHERE id = ?").run(id);
-  }
 }

@@ -76,8 +76,8 @@ export class ClaudeSessions {
     return this.probe.require(space);
   }
 
+  /** The terminal's upgrade has called check() for this new session already. */
   async command(space: string, resume: string | undefined): Promise<{ argv: string[]; env: Record<string, string> }> {
-    await this.probe.require(space);
     const r = resume === "last" ? (this.lastSession(space) ?? "continue") : (resume ?? null);
     return { argv: sessionArgv(r), env: this.credentials.envFor(space) };
   }

@@ -2,10 +2,9 @@ import { AgentRunRequestSchema, AgentTranscriptQuerySchema, TaskIdSchema, type A
 import { Router, type Request, type Response } from "express";
 import { parse } from "../core/validate.js";
 import { actorOf } from "../http/actor.js";
-import { toHttpError } from "../http/errorMiddleware.js";
 import { jsonBody } from "../http/jsonBody.js";
 import { spaceName } from "../http/params.js";
-import { clientGone, writeWithBackpressure } from "../http/streaming.js";
+import { clientGone, ndjsonAnswer } from "../http/streaming.js";
 import { markWake } from "../spaces/routes.js";
 import type { AgentRuns } from "./agentRuns.js";
 import type { AgentTranscripts } from "./agentTranscripts.js";
@@ -48,15 +47,7 @@ export function agentRoutes(runs: AgentRuns, transcripts: AgentTranscripts, body
 async function follow(name: string, id: string, offset: number, live: boolean, req: Request, res: Response, runs: AgentRuns, transcripts: AgentTranscripts) {
   runs.rows(name, id);
   const signal = clientGone(req, res);
-  const write = (line: AgentTranscriptStreamLine) => {
-    if (!res.headersSent) {
-      res.status(200).setHeader("Content-Type", "application/x-ndjson; charset=utf-8");
-      res.setHeader("Cache-Control", "no-store");
-      res.setHeader("X-Accel-Buffering", "no");
-      res.flushHeaders();
-    }
-    return writeWithBackpressure(res, `${JSON.stringify(line)}\n`);
-  };
+  const { write, fail } = ndjsonAnswer<AgentTranscriptStreamLine>(req, res);
   try {
     if (live) await transcripts.follow(name, id, offset, write, signal, actorOf(req, res));
     else {
@@ -66,10 +57,6 @@ async function follow(name: string, id: string, offset: number, live: boolean, r
     }
     if (!res.writableEnded) res.end();
   } catch (e) {
-    if (signal.aborted) return;
-    if (!res.headersSent) throw e;
-    const err = toHttpError(e);
-    req.log?.warn({ err: e }, "agent transcript stream failed after it began");
-    if (!res.writableEnded && !res.destroyed) res.end(`${JSON.stringify({ error: err.message, code: err.code })}\n`);
+    fail(e, signal, "agent transcript stream");
   }
 }

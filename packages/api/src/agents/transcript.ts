@@ -31,7 +31,7 @@ function contentText(c: unknown): string {
   return c.map((b) => (isObj(b) && b.type === "text" ? String(b.text ?? "") : isObj(b) && b.type === "image" ? "[image]" : JSON.stringify(b))).join("\n");
 }
 
-export function usageOf(u: unknown): AgentUsage | null {
+function usageOf(u: unknown): AgentUsage | null {
   if (!isObj(u)) return null;
   return {
     inputTokens: num(u.input_tokens) ?? 0,

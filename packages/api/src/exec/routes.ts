@@ -1,7 +1,6 @@
 import { StringDecoder } from "node:string_decoder";
 import { ExecRequestSchema, type ExecStreamLine } from "@clawdspace/shared";
 import { Router, type Request, type Response } from "express";
-import { toHttpError } from "../http/errorMiddleware.js";
 import { jsonBody } from "../http/jsonBody.js";
 import { spaceName } from "../http/params.js";
 import { parse } from "../core/validate.js";
@@ -9,7 +8,7 @@ import type { OutputStream } from "../engine/ports/exec.js";
 import type { ExecService } from "./execService.js";
 import { OutputCollector } from "./outputCollector.js";
 import { WAKE_HEADER, markWake } from "../spaces/routes.js";
-import { clientGone, writeWithBackpressure } from "../http/streaming.js";
+import { clientGone, ndjsonAnswer } from "../http/streaming.js";
 import { actorOf } from "../http/actor.js";
 
 export function execRoutes(execs: ExecService, opts: { bodyLimit: number; maxOutputBytes: number }): Router {
@@ -65,18 +64,7 @@ async function streamExec(
 ): Promise<void> {
   const decoders: Record<OutputStream, StringDecoder> = { stdout: new StringDecoder("utf8"), stderr: new StringDecoder("utf8") };
   let wakeSeen: string | undefined;
-  const begin = () => {
-    if (res.headersSent) return;
-    res.status(200).setHeader("Content-Type", "application/x-ndjson; charset=utf-8");
-    res.setHeader("Cache-Control", "no-store");
-    res.setHeader("X-Accel-Buffering", "no");
-    if (wakeSeen) res.setHeader(WAKE_HEADER, wakeSeen);
-    res.flushHeaders();
-  };
-  const write = (line: ExecStreamLine): void | Promise<void> => {
-    begin();
-    return writeWithBackpressure(res, `${JSON.stringify(line)}\n`);
-  };
+  const { write, fail } = ndjsonAnswer<ExecStreamLine>(req, res, (): Record<string, string> => (wakeSeen ? { [WAKE_HEADER]: wakeSeen } : {}));
   try {
     const run = await execs.run(
       name,
@@ -98,12 +86,6 @@ async function streamExec(
     await write({ exitCode: run.exitCode, timedOut: run.timedOut, truncated: false, durationMs: run.durationMs, ...(run.wake ? { wake: run.wake } : {}) });
     res.end();
   } catch (e) {
-    if (signal.aborted) return;
-    if (!res.headersSent) throw e;
-    const err = toHttpError(e);
-    req.log?.warn({ err: e }, "exec stream failed after it began");
-    if (!res.writableEnded && !res.destroyed) {
-      res.end(`${JSON.stringify({ error: err.message, code: err.code })}\n`);
-    }
+    fail(e, signal, "exec stream");
   }
 }

@@ -1,4 +1,5 @@
 import type { Request, Response } from "express";
+import { toHttpError } from "./errorMiddleware.js";
 
 /** Aborts when the client goes away before the answer is complete. */
 export function clientGone(_req: Request, res: Response): AbortSignal {
@@ -32,4 +33,29 @@ export function writeWithBackpressure(res: Response, chunk: Buffer | string): vo
   });
   draining.set(res, wait);
   return wait;
+}
+
+/**
+ * An NDJSON answer. The headers go out with the first line, so a failure before any line is
+ * still a real HTTP status (`fail` rethrows it); after, it becomes a last `{error, code}` line.
+ */
+export function ndjsonAnswer<T>(req: Request, res: Response, extraHeaders: () => Record<string, string> = () => ({})) {
+  const write = (line: T): void | Promise<void> => {
+    if (!res.headersSent) {
+      res.status(200).setHeader("Content-Type", "application/x-ndjson; charset=utf-8");
+      res.setHeader("Cache-Control", "no-store");
+      res.setHeader("X-Accel-Buffering", "no");
+      for (const [k, v] of Object.entries(extraHeaders())) res.setHeader(k, v);
+      res.flushHeaders();
+    }
+    return writeWithBackpressure(res, `${JSON.stringify(line)}\n`);
+  };
+  const fail = (e: unknown, signal: AbortSignal, what: string): void => {
+    if (signal.aborted) return;
+    if (!res.headersSent) throw e;
+    const err = toHttpError(e);
+    req.log?.warn({ err: e }, `${what} failed after it began`);
+    if (!res.writableEnded && !res.destroyed) res.end(`${JSON.stringify({ error: err.message, code: err.code })}\n`);
+  };
+  return { write, fail };
 }

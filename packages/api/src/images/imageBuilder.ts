@@ -25,6 +25,12 @@ export const defaultDockerDir = () => fileURLToPath(new URL("../../../../docker/
 /** The in-space task supervisor, built by packages/space-agent (make); baked in at /opt/clawdspace/bin. */
 export const defaultAgentBinary = () => fileURLToPath(new URL("../../../space-agent/dist/clawdspace-agent", import.meta.url));
 
+/** Build output in the log: each Dockerfile step at info, the rest at debug. */
+const buildProgress = (log: Logger, image: string) => (line: string) => {
+  if (/^Step \d+\/\d+/.test(line)) log.info({ image }, line);
+  else log.debug({ image }, line);
+};
+
 /** Makes sure the space image exists, building it (and, offline, its base) with progress in the log. */
 export async function ensureSpaceImage(images: ImagesPort, opts: ImageBuildOptions, log: Logger): Promise<"present" | "built"> {
   if (!opts.force && (await images.exists(opts.image))) return "present";
@@ -38,10 +44,7 @@ export async function ensureSpaceImage(images: ImagesPort, opts: ImageBuildOptio
     files,
     buildArgs: { BASE_IMAGE: base },
     labels: { "clawdspace.image": "space", "clawdspace.version": VERSION },
-    onProgress: (line) => {
-      if (/^Step \d+\/\d+/.test(line)) log.info({ image: opts.image }, line);
-      else log.debug({ image: opts.image }, line);
-    },
+    onProgress: buildProgress(log, opts.image),
   });
   log.info({ image: opts.image, seconds: Math.round((Date.now() - started) / 1000) }, "space image built");
   return "built";
@@ -70,10 +73,7 @@ export async function ensureAgentImage(images: ImagesPort, opts: AgentImageOptio
     buildArgs: { SPACE_IMAGE: opts.spaceImage, CLAUDE_CODE_VERSION: opts.claudeCodeVersion },
     noCache: opts.noCache,
     labels: { "clawdspace.image": "agent", "clawdspace.version": VERSION },
-    onProgress: (line) => {
-      if (/^Step \d+\/\d+/.test(line)) log.info({ image: opts.image }, line);
-      else log.debug({ image: opts.image }, line);
-    },
+    onProgress: buildProgress(log, opts.image),
   });
   log.info({ image: opts.image, seconds: Math.round((Date.now() - started) / 1000) }, "agent image built");
   return "built";

@@ -3,10 +3,9 @@ import { Router, type Request, type Response } from "express";
 import { z } from "zod";
 import { parse } from "../core/validate.js";
 import { actorOf } from "../http/actor.js";
-import { toHttpError } from "../http/errorMiddleware.js";
 import { jsonBody } from "../http/jsonBody.js";
 import { spaceName } from "../http/params.js";
-import { clientGone, writeWithBackpressure } from "../http/streaming.js";
+import { clientGone, ndjsonAnswer } from "../http/streaming.js";
 import { markWake } from "../spaces/routes.js";
 import type { TaskLogs } from "./taskLogs.js";
 import type { TaskService } from "./taskService.js";
@@ -70,15 +69,7 @@ export function taskRoutes(tasks: TaskService, logs: TaskLogs, bodyLimit: number
 async function streamLogs(name: string, id: string, q: z.output<typeof TaskLogQuerySchema>, req: Request, res: Response, tasks: TaskService, logs: TaskLogs) {
   tasks.get(name, id);
   const signal = clientGone(req, res);
-  const write = (line: TaskLogStreamLine) => {
-    if (!res.headersSent) {
-      res.status(200).setHeader("Content-Type", "application/x-ndjson; charset=utf-8");
-      res.setHeader("Cache-Control", "no-store");
-      res.setHeader("X-Accel-Buffering", "no");
-      res.flushHeaders();
-    }
-    return writeWithBackpressure(res, `${JSON.stringify(line)}\n`);
-  };
+  const { write, fail } = ndjsonAnswer<TaskLogStreamLine>(req, res);
   try {
     if (q.follow) await logs.follow(name, id, q, write, signal, actorOf(req, res));
     else {
@@ -88,10 +79,6 @@ async function streamLogs(name: string, id: string, q: z.output<typeof TaskLogQu
     }
     if (!res.writableEnded) res.end();
   } catch (e) {
-    if (signal.aborted) return;
-    if (!res.headersSent) throw e;
-    const err = toHttpError(e);
-    req.log?.warn({ err: e }, "task log stream failed after it began");
-    if (!res.writableEnded && !res.destroyed) res.end(`${JSON.stringify({ error: err.message, code: err.code })}\n`);
+    fail(e, signal, "task log stream");
   }
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { QueryFlagSchema } from "./common.js";
 import { TaskStateSchema } from "./task.js";
 import { AgentResumeSchema } from "./agentBasics.js";
 
@@ -92,7 +93,6 @@ export type AgentEvent =
   /** A line of output that is not part of the stream (Claude Code failing to start prints these). */
   | { type: "output"; text: string; offset: number }
   | { type: "error"; message: string; offset: number };
-export type AgentEventType = AgentEvent["type"];
 
 export interface AgentTranscript {
   run: AgentRun;
@@ -106,16 +106,12 @@ export interface AgentTranscript {
 /** Lines of a followed transcript (NDJSON): events, then one end line. */
 export type AgentTranscriptStreamLine = { event: AgentEvent } | { end: true; nextOffset: number; run: AgentRun };
 
-const flag = z
-  .union([z.literal("1"), z.literal("0"), z.literal("true"), z.literal("false")], { error: "must be 1, 0, true or false" })
-  .transform((v) => v === "1" || v === "true");
 
 export const AgentTranscriptQuerySchema = z
   .object({
     offset: z.coerce.number({ error: "offset must be a number" }).int().min(0, { error: "offset must not be negative" }).default(0),
-    follow: flag.default(false),
+    follow: QueryFlagSchema.default(false),
   })
   .strict();
-export type AgentTranscriptQuery = z.output<typeof AgentTranscriptQuerySchema>;
 
 

@@ -75,3 +75,8 @@ export const EnvSchema = z
   });
 
 export const IsoDate = z.string();
+
+/** A yes/no query parameter (`follow=1`): 1, 0, true or false, nothing else. */
+export const QueryFlagSchema = z
+  .union([z.literal("1"), z.literal("0"), z.literal("true"), z.literal("false")], { error: "must be 1, 0, true or false" })
+  .transform((v) => v === "1" || v === "true");

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { EnvSchema } from "./common.js";
+import { EnvSchema, QueryFlagSchema } from "./common.js";
 import { ExecRequestSchema, MAX_EXEC_TIMEOUT_MS } from "./exec.js";
 
 /** Where a task is: running, or how it ended. `interrupted` always carries a reason. */
@@ -61,16 +61,13 @@ export const TaskSchema = z.object({
 });
 export type Task = z.infer<typeof TaskSchema>;
 
-const flag = z
-  .union([z.literal("1"), z.literal("0"), z.literal("true"), z.literal("false")], { error: "must be 1, 0, true or false" })
-  .transform((v) => v === "1" || v === "true");
 
 export const TASK_LOG_STREAMS = ["stdout", "stderr", "both"] as const;
 export const TaskLogQuerySchema = z
   .object({
     offset: z.coerce.number({ error: "offset must be a number" }).int({ error: "offset must be a whole number" }).min(0, { error: "offset must not be negative" }).default(0),
     stream: z.enum(TASK_LOG_STREAMS, { error: "stream must be stdout, stderr or both" }).default("both"),
-    follow: flag.default(false),
+    follow: QueryFlagSchema.default(false),
     maxBytes: z.coerce.number({ error: "maxBytes must be a number" }).int().min(1, { error: "maxBytes must be at least 1" }).max(16 * 1024 * 1024, { error: "maxBytes must be at most 16 MiB" }).default(1024 * 1024),
   })
   .strict();

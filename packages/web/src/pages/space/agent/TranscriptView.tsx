@@ -1,5 +1,4 @@
-import { useLayoutEffect, useRef, useState } from "react";
-import { isNearBottom } from "../tasks/taskLog";
+import { useStickToBottom } from "../useStickToBottom";
 import type { FollowStatus, RunView } from "./followRun";
 import { TranscriptEntry } from "./TranscriptEntry";
 
@@ -12,30 +11,8 @@ const STATUS_TEXT: Record<FollowStatus, string> = {
 
 /** The conversation as it comes: the prompt, then what Claude says and does, kept at the bottom unless the reader scrolled up. */
 export function TranscriptView({ prompt, view, running }: { prompt: string; view: RunView; running: boolean }) {
-  const box = useRef<HTMLDivElement>(null);
-  // A ref, not state: the scroll handler must not re-render on every wheel tick.
-  const stick = useRef(true);
-  const [away, setAway] = useState(false);
   const { items } = view.transcript;
-
-  useLayoutEffect(() => {
-    const el = box.current;
-    if (el && stick.current) el.scrollTop = el.scrollHeight;
-  }, [items]);
-
-  const onScroll = () => {
-    const el = box.current;
-    if (!el) return;
-    stick.current = isNearBottom(el);
-    setAway(!stick.current);
-  };
-  const toEnd = () => {
-    const el = box.current;
-    if (!el) return;
-    stick.current = true;
-    setAway(false);
-    el.scrollTop = el.scrollHeight;
-  };
+  const { box, away, onScroll, toEnd } = useStickToBottom<HTMLDivElement>(items);
   const waiting = view.status === "following" || view.status === "reconnecting";
 
   return (

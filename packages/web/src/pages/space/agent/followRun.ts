@@ -1,9 +1,9 @@
-import type { AgentRun } from "@clawdspace/shared";
+import type { AgentRun, AgentTranscriptStreamLine } from "@clawdspace/shared";
 import type { ClawdspaceClient } from "@clawdspace/shared/client";
-import { retriable, sleep } from "../../../api/retry";
+import { followLoop, type FollowStatus } from "../../../api/followLoop";
 import { advanceTo, applyEvent, emptyTranscript, streamCursor, type Transcript } from "./transcript";
 
-export type FollowStatus = "following" | "reconnecting" | "ended" | "error";
+export type { FollowStatus };
 
 export interface RunView {
   transcript: Transcript;
@@ -30,47 +30,17 @@ export interface FollowRunOptions {
  * is opened again from the last offset taken, with backoff, and nothing already taken comes twice.
  * An ended run answers with its whole transcript and the end line at once.
  */
-export async function followRun(client: ClawdspaceClient, space: string, id: string, o: FollowRunOptions): Promise<void> {
-  const { signal } = o;
-  let view = emptyRunView();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const flush = () => {
-    if (timer) clearTimeout(timer);
-    timer = undefined;
-    if (!signal.aborted) o.onView(view);
-  };
-  const first = o.retryMs ?? 1000;
-  let delay = first;
-  flush();
-  while (!signal.aborted) {
-    try {
+export function followRun(client: ClawdspaceClient, space: string, id: string, o: FollowRunOptions): Promise<void> {
+  return followLoop<Transcript, AgentTranscriptStreamLine, AgentRun>({
+    ...o,
+    initial: emptyTranscript(),
+    connect: (t, signal) => {
       const pos = streamCursor();
-      for await (const line of client.agent.follow(space, id, { offset: view.transcript.offset, signal })) {
-        delay = first;
-        if ("end" in line) {
-          view = { ...view, transcript: advanceTo(view.transcript, line.nextOffset), status: "ended", ended: line.run };
-          flush();
-          o.onEnd?.(line.run);
-          return;
-        }
-        view = { ...view, transcript: applyEvent(view.transcript, line.event, pos(line.event)), status: "following" };
-        timer ??= setTimeout(flush, o.flushMs ?? 50);
-      }
-    } catch (e) {
-      if (signal.aborted) break;
-      if (!retriable(e)) {
-        view = { ...view, status: "error", error: e instanceof Error ? e.message : String(e) };
-        flush();
-        return;
-      }
-    }
-    if (signal.aborted) break;
-    view = { ...view, status: "reconnecting" };
-    flush();
-    await sleep(delay, signal);
-    delay = Math.min(delay * 2, o.maxRetryMs ?? 15_000);
-    view = { ...view, status: "following" };
-    flush();
-  }
-  if (timer) clearTimeout(timer);
+      return {
+        lines: client.agent.follow(space, id, { offset: t.offset, signal }),
+        take: (state, line) => ("end" in line ? { state: advanceTo(state, line.nextOffset), end: line.run } : { state: applyEvent(state, line.event, pos(line.event)) }),
+      };
+    },
+    onView: (v) => o.onView({ transcript: v.state, status: v.status, error: v.error, ended: v.end }),
+  });
 }

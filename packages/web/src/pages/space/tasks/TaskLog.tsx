@@ -1,6 +1,5 @@
-import { useLayoutEffect, useRef, useState } from "react";
+import { useStickToBottom } from "../useStickToBottom";
 import type { LogStatus } from "./followLog";
-import { isNearBottom } from "./taskLog";
 import { useTaskLog } from "./useTaskLog";
 
 const STATUS_TEXT: Record<LogStatus, string> = {
@@ -13,29 +12,7 @@ const STATUS_TEXT: Record<LogStatus, string> = {
 /** A task's output as it comes: stderr marked, kept at the bottom unless the reader scrolled up. */
 export function TaskLog({ space, id, title }: { space: string; id: string; title: string }) {
   const { log, status, error } = useTaskLog(space, id);
-  const box = useRef<HTMLPreElement>(null);
-  // A ref, not state: the scroll handler must not re-render on every wheel tick.
-  const stick = useRef(true);
-  const [away, setAway] = useState(false);
-
-  useLayoutEffect(() => {
-    const el = box.current;
-    if (el && stick.current) el.scrollTop = el.scrollHeight;
-  }, [log]);
-
-  const onScroll = () => {
-    const el = box.current;
-    if (!el) return;
-    stick.current = isNearBottom(el);
-    setAway(!stick.current);
-  };
-  const toEnd = () => {
-    const el = box.current;
-    if (!el) return;
-    stick.current = true;
-    setAway(false);
-    el.scrollTop = el.scrollHeight;
-  };
+  const { box, away, onScroll, toEnd } = useStickToBottom<HTMLPreElement>(log);
 
   return (
     <div className="task-log">
