@@ -5,7 +5,8 @@
 #      otherwise clawdspace/debian-base:bookworm built offline with debootstrap),
 #   3. gVisor (runsc) registered with the engine as runtime "runsc" (--network=host),
 #   4. chromium at /usr/bin/chromium for browser tests,
-#   5. tmux (drives `clawdspace shell` in the CLI tests) and systemd-analyze (verifies the unit).
+#   5. tmux (drives `clawdspace shell` in the CLI tests) and systemd-analyze (verifies the unit),
+#   6. openssh-client, rsync and curl (the SSH and port-forward tests run the real tools).
 # Idempotent: every step is skipped when already satisfied. Works from any cwd.
 #
 # Environment:
@@ -172,5 +173,15 @@ else
   apt_install systemd
   command -v systemd-analyze >/dev/null 2>&1 || die "systemd installed but systemd-analyze is not on PATH"
 fi
+
+# --- 6. OpenSSH client, rsync and curl (the SSH and forward tests drive the real tools) ---------
+for tool in ssh:openssh-client scp:openssh-client sftp:openssh-client ssh-keygen:openssh-client rsync:rsync curl:curl; do
+  if command -v "${tool%%:*}" >/dev/null 2>&1; then
+    log "${tool%%:*} present"
+  else
+    apt_install "${tool#*:}"
+    command -v "${tool%%:*}" >/dev/null 2>&1 || die "${tool#*:} installed but ${tool%%:*} is not on PATH"
+  fi
+done
 
 log "engine ready"

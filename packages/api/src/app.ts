@@ -1,4 +1,4 @@
-import express, { type Express } from "express";
+import express, { type Express, type Router } from "express";
 import type { Logger } from "pino";
 import { requireAuth, type Authenticator } from "./http/auth.js";
 import { errorMiddleware, notFoundHandler } from "./http/errorMiddleware.js";
@@ -19,12 +19,15 @@ import type { TerminalService } from "./terminal/terminalService.js";
 import type { AuditLog } from "./audit/auditLog.js";
 import type { Metrics } from "./system/metrics.js";
 import { httpMetrics } from "./system/httpMetrics.js";
+import { standaloneRoutes } from "./nodes/standalone.js";
 import type { FileService } from "./files/fileService.js";
 import type { ObservabilityService } from "./system/observability.js";
 import { fileRoutes } from "./files/routes.js";
 import { metricsRoutes } from "./system/metricsRoutes.js";
 import { observabilityRoutes } from "./system/observabilityRoutes.js";
 import { openapiRoutes } from "./system/openapiRoutes.js";
+import { statsRoutes } from "./stats/routes.js";
+import type { LoadService } from "./stats/loadService.js";
 import { eventRoutes } from "./events/routes.js";
 import { staticWeb } from "./http/staticWeb.js";
 import type { SpaceEvents } from "./events/spaceEvents.js";
@@ -35,6 +38,10 @@ import type { AgentTranscripts } from "./agents/agentTranscripts.js";
 import { loopbackHostOnly, securityHeaders } from "./http/securityHeaders.js";
 import type { TaskService } from "./tasks/taskService.js";
 import type { TaskLogs } from "./tasks/taskLogs.js";
+import { projectRoutes } from "./projects/routes.js";
+import type { ProjectService } from "./projects/projectService.js";
+import { tunnelRoutes } from "./tunnel/routes.js";
+import type { TunnelService } from "./tunnel/tunnelService.js";
 
 export interface AppDeps {
   logger: Logger;
@@ -47,6 +54,8 @@ export interface AppDeps {
   terminals: TerminalService;
   files: FileService;
   observability: ObservabilityService;
+  /** GET /api/stats: every space's load in one read. */
+  load: LoadService;
   metrics: Metrics;
   keepaliveMaxMs: number;
   version: string;
@@ -64,6 +73,12 @@ export interface AppDeps {
   tasks?: { service: TaskService; logs: TaskLogs };
   /** Claude Code runs; without them the agent routes are absent. */
   agents?: { runs: AgentRuns; transcripts: AgentTranscripts };
+  /** Several nodes as one (nodes/): the fan-out and the relay to owners, in front of the local routes. */
+  cluster?: Router;
+  /** A repository or folder in, the work out; without it the project routes are absent. */
+  projects?: { service: ProjectService; maxBytes: number };
+  /** SSH and port tunnels; without them the routes are absent. */
+  tunnels?: TunnelService;
 }
 
 /** Builds the HTTP app from its dependencies; no side effects, so tests compose it with the in-memory engine. */
@@ -80,6 +95,7 @@ export function createApp(deps: AppDeps): Express {
   const api = express.Router();
   api.use(healthRoutes(deps.version));
   api.use(requireAuth(deps.auth));
+  api.use(deps.cluster ?? standaloneRoutes());
   api.use(systemRoutes(deps.system));
   api.use(spaceRoutes(deps.spaces, deps.bodyLimitBytes));
   api.use(execRoutes(deps.execs, { bodyLimit: deps.bodyLimitBytes, maxOutputBytes: deps.execMaxOutputBytes }));
@@ -89,7 +105,10 @@ export function createApp(deps: AppDeps): Express {
   api.use(fileRoutes(deps.files, deps.bodyLimitBytes));
   if (deps.tasks) api.use(taskRoutes(deps.tasks.service, deps.tasks.logs, deps.bodyLimitBytes));
   if (deps.agents) api.use(agentRoutes(deps.agents.runs, deps.agents.transcripts, deps.bodyLimitBytes));
+  if (deps.projects) api.use(projectRoutes(deps.projects.service, deps.projects.maxBytes));
+  if (deps.tunnels) api.use(tunnelRoutes(deps.spaces.views, deps.tunnels, deps.bodyLimitBytes));
   api.use(observabilityRoutes(deps.observability));
+  api.use(statsRoutes(deps.load));
   api.use(auditRoutes(deps.audit));
   if (deps.events) api.use(eventRoutes(deps.events, deps.eventsKeepAliveMs ?? 15_000, deps.eventsMaxStreams));
   api.use(openapiRoutes(deps.version));

@@ -27,10 +27,12 @@ import { extraCaMount } from "./spaces/extraCa.js";
 import { TemplateService } from "./templates/templateService.js";
 import { TemplateRepo } from "./templates/templateRepo.js";
 import { NetworkPolicy } from "./network/networkPolicy.js";
+import { PolicyGuard } from "./network/policyGuard.js";
 import { instrumentEngine } from "./system/instrumentedEngine.js";
 import { Metrics } from "./system/metrics.js";
 import { FileService } from "./files/fileService.js";
 import { ObservabilityService } from "./system/observability.js";
+import { LoadService } from "./stats/loadService.js";
 import { AuditLog } from "./audit/auditLog.js";
 import { AuditPruner } from "./audit/auditPruner.js";
 import type { Db } from "./store/db.js";
@@ -41,6 +43,9 @@ import { composeTasks, type TaskParts } from "./tasks/composeTasks.js";
 import type { TaskAgentPort } from "./tasks/ports.js";
 import { composeAgents, type AgentParts } from "./agents/composeAgents.js";
 import { builtinTemplates } from "./templates/builtin.js";
+import { composeSpaceAgent, type SpaceAgentParts } from "./spaceAgent/composeSpaceAgent.js";
+import { ProjectService } from "./projects/projectService.js";
+import { TunnelService } from "./tunnel/tunnelService.js";
 
 export type ComposeConfig = Pick<
   Config,
@@ -59,7 +64,7 @@ export type ComposeConfig = Pick<
   | "audit"
   | "observe"
 > &
-  Partial<Pick<Config, "extraCa" | "network" | "baseImage" | "tasks" | "agent">> & { terminal?: Config["terminal"]; webhook?: Config["webhook"] };
+  Partial<Pick<Config, "extraCa" | "network" | "baseImage" | "tasks" | "agent" | "repoTokenOverHttp" | "eventsMaxStreams" | "spaceAgent">> & { terminal?: Config["terminal"]; webhook?: Config["webhook"] };
 
 /** Terminal settings when a caller (an older test) gives none: the documented defaults. */
 export const DEFAULT_TERMINAL: Config["terminal"] = {
@@ -75,6 +80,8 @@ export const DEFAULT_TERMINAL: Config["terminal"] = {
 
 export interface Composed extends AppDeps {
   network: NetworkPolicy | undefined;
+  /** Starts policy-network spaces that stopped without us, rules first (absent without the policy). */
+  policyGuard: PolicyGuard | undefined;
   worker: SleepWorker;
   pruner: AuditPruner;
   state: SpaceStateStore;
@@ -83,6 +90,9 @@ export interface Composed extends AppDeps {
   history: HistoryReader;
   taskParts: TaskParts;
   agentParts: AgentParts;
+  /** Present when exec goes through the space agents (a local engine, SPACE_AGENT not off). */
+  spaceAgent?: SpaceAgentParts;
+  tunnels: TunnelService;
 }
 
 /** The one composition point: wires services around an engine (Docker in production, the in-memory world in tests) and a store. */
@@ -120,6 +130,13 @@ export function composeDeps(
     ? new NetworkPolicy(engine, { ...cfg.network, baseImage: cfg.baseImage, labels: cfg.extraLabels }, logger)
     : undefined;
   const events = new SpaceEvents();
+  // Id and type only: the stream tells a dashboard to re-read; the details stay behind the audit route.
+  audit.subscribe((e) => events.emitAudit({ id: e.id, type: e.type, ...(e.space ? { space: e.space } : {}), ts: new Date(e.ts ?? clock()).toISOString() }));
+  // Exec and files go through each space's agent first (docs/SPACE-AGENT.md), docker exec as the fallback.
+  const spaceAgent: SpaceAgentParts | undefined = cfg.spaceAgent?.enabled
+    ? composeSpaceAgent(engine, { dataDir: cfg.dataDir, images: [cfg.image, ...(cfg.agent ? [cfg.agent.image] : [])], answerMs: cfg.spaceAgent.answerMs }, events, logger)
+    : undefined;
+  if (spaceAgent) engine = spaceAgent.engine;
   const lifecycle = new SpaceLifecycle({ containers: engine.containers, volumes: engine.volumes, activity, state, audit, cpu, log: logger, events });
   // The server's own calls into spaces: a fixed PATH, a cap on what comes back, a deadline.
   const internal = new InternalExec(engine.exec);
@@ -129,7 +146,7 @@ export function composeDeps(
     { containers: engine.containers, volumes: engine.volumes, activity, state, host, audit, log: logger, templates, setup: new SpaceSetup(internal.with({ maxBytes: 64 * 1024 * 1024, deadlineMs: 15 * 60_000 })), network, lifecycle, views,
       // Called at create time, after agentParts exists below.
       agentCredentials: { set: (space, c) => agentParts.credentials.set(space, c) } },
-    { image: cfg.image, defaultMemory: cfg.defaultMemory, defaultCpus: cfg.defaultCpus, pidsLimit: cfg.pidsLimit, node, extraLabels: cfg.extraLabels, extraCa: extraCaMount(cfg.extraCa) },
+    { image: cfg.image, defaultMemory: cfg.defaultMemory, defaultCpus: cfg.defaultCpus, pidsLimit: cfg.pidsLimit, node, extraLabels: cfg.extraLabels, extraCa: extraCaMount(cfg.extraCa), repoTokenOverHttp: cfg.repoTokenOverHttp, spaceAgent: spaceAgent?.planner },
   );
   const taskParts = composeTasks(
     { db, engine, lifecycle, activity, audit, events, state, cpu, log: logger, clock, metrics },
@@ -160,29 +177,44 @@ export function composeDeps(
   const term = cfg.terminal ?? DEFAULT_TERMINAL;
   const history = new HistoryReader(internal.with({ maxBytes: 1024 * 1024, deadlineMs: 10_000 }), audit, new HistoryCursorRepo(db), events, logger, { pollMs: term.historyPollMs, maxReadBytes: 256 * 1024 }, clock);
   const terminals = new TerminalService(engine.exec, lifecycle, activity, audit, history, events, logger, term, clock, agentParts.sessions);
+  const files = new FileService(engine.files, lifecycle, activity, audit, { maxUploadBytes: cfg.files.maxUploadBytes, maxTarEntries: cfg.files.maxTarEntries, maxJsonReadBytes: cfg.bodyLimitBytes });
+  // Tunnels carry bytes for as long as their client stays: no deadline and no output cap (backpressure bounds them).
+  const tunnels = new TunnelService({ exec: internal.with({ maxBytes: Infinity, deadlineMs: 0 }), containers: engine.containers, lifecycle, activity, audit, events, log: logger, clock });
   const system = new SystemService(engine.system, cfg.dataDir, host, node);
   metrics.gauge("clawdspace_data_dir_available_bytes", "Free bytes on the disk of the data folder (store and audit log)", async () => (await system.disk())?.available ?? -1);
   metrics.gauge("clawdspace_terminal_sessions", "Live terminal sessions on this server", () => terminals.counts().sessions);
   metrics.gauge("clawdspace_terminal_viewers", "Sockets attached to terminal sessions", () => terminals.counts().viewers);
   const observability = new ObservabilityService({ ...engine, exec: internal.with({ maxBytes: 4 * 1024 * 1024, deadlineMs: 120_000 }) }, cpu, logger, { duCacheMs: cfg.observe.duCacheMs, topProcesses: 20 }, clock);
+  const load = new LoadService(engine.containers, clock, { trendStepMs: 10_000, trendMs: 10 * 60_000, reuseMs: 1000, concurrency: 16 });
   events.on((e) => {
-    if (e.state === "destroyed") observability.forget(e.space);
+    if (e.state !== "destroyed") return;
+    observability.forget(e.space);
+    load.forget(e.space);
   });
+  const projects = new ProjectService(
+    // Short steps get a deadline; the upload lives as long as its client sends; answers stream with backpressure.
+    { steps: internal.with({ maxBytes: 1024 * 1024, deadlineMs: 15 * 60_000 }), receive: internal.with({ maxBytes: 1024 * 1024, deadlineMs: 6 * 3_600_000 }), stream: internal.with({ maxBytes: Infinity, deadlineMs: 30 * 60_000 }) },
+    lifecycle, activity, audit, files, { maxBytes: cfg.files.maxUploadBytes },
+  );
   return {
     logger,
     auth: cfg.authDisabled ? openAuthenticator : keyAuthenticator([{ name: "default", key: apiKey! }]),
     loopbackOnly: cfg.authDisabled,
     spaces,
     execs: new ExecService(engine.exec, engine.containers, lifecycle, activity, logger, audit),
-    files: new FileService(engine.files, lifecycle, activity, audit, { maxUploadBytes: cfg.files.maxUploadBytes, maxTarEntries: cfg.files.maxTarEntries, maxJsonReadBytes: cfg.bodyLimitBytes }),
+    files,
+    projects: { service: projects, maxBytes: cfg.files.maxUploadBytes },
     observability,
+    load,
     metrics,
     pruner: new AuditPruner(audit, cfg.audit, logger),
     system,
     templates,
     network,
+    policyGuard: network ? new PolicyGuard({ containers: engine.containers, state, lifecycle, network, log: logger, now: clock }) : undefined,
     audit,
     keepaliveMaxMs: cfg.sleep.keepaliveMaxMs,
+    eventsMaxStreams: cfg.eventsMaxStreams,
     version: VERSION,
     bodyLimitBytes: cfg.bodyLimitBytes,
     execMaxOutputBytes: cfg.execMaxOutputBytes,
@@ -195,6 +227,8 @@ export function composeDeps(
     taskParts,
     tasks: taskParts,
     agentParts,
+    spaceAgent,
     agents: agentParts,
+    tunnels,
   };
 }

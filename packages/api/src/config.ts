@@ -1,72 +1,16 @@
 import { readFileSync } from "node:fs";
-import { homedir } from "node:os";
-import { isAbsolute, join } from "node:path";
+import { isAbsolute } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseMemory } from "@clawdspace/shared";
 import { z } from "zod";
-import type { EngineEndpoint } from "./engine/engine.js";
 import { readCredentialsFile } from "./agents/credentials.js";
+import { loadClusterSecret, nodeEnvShape, nodesFromEnv } from "./nodes/nodeConfig.js";
+import { LOOPBACK, bool, defaultDataDir, int, labelList, parseDockerHost } from "./config/fields.js";
+import type { EngineEndpoint } from "./engine/engine.js";
 
-const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|localhost)$/i;
-
-const bool = (name: string) =>
-  z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      const s = (v ?? "").trim().toLowerCase();
-      if (["", "0", "false", "no", "off"].includes(s)) return false;
-      if (["1", "true", "yes", "on"].includes(s)) return true;
-      ctx.addIssue({ code: "custom", message: `${name} must be true or false, got "${v}"` });
-      return z.NEVER;
-    });
-
-const int = (min: number, max: number, dflt: number) =>
-  z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      if (v === undefined || v.trim() === "") return dflt;
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < min || n > max) {
-        ctx.addIssue({ code: "custom", message: `must be a whole number from ${min} to ${max}, got "${v}"` });
-        return z.NEVER;
-      }
-      return n;
-    });
-
-function defaultDataDir(env: NodeJS.ProcessEnv): string {
-  const xdg = env.XDG_DATA_HOME && isAbsolute(env.XDG_DATA_HOME) ? env.XDG_DATA_HOME : join(env.HOME || homedir(), ".local", "share");
-  return join(xdg, "clawdspace");
+function isLocalEngine(e: EngineEndpoint): boolean {
+  return Boolean(e.socketPath) || (e.host !== undefined && LOOPBACK.test(e.host));
 }
-
-/** Parses DOCKER_HOST the way the docker CLI does (unix:// or tcp://); unset means the default socket. */
-function parseDockerHost(v: string | undefined, ctx: z.RefinementCtx): EngineEndpoint {
-  if (!v || v.trim() === "") return { socketPath: "/var/run/docker.sock" };
-  if (v.startsWith("unix://")) return { socketPath: v.slice("unix://".length) };
-  const m = /^(tcp|http|https):\/\/([^:/]+|\[[^\]]+\]):(\d{1,5})\/?$/.exec(v);
-  if (m) {
-    return { host: m[2]!.replace(/^\[|\]$/g, ""), port: Number(m[3]), protocol: m[1] === "https" ? "https" : "http" };
-  }
-  ctx.addIssue({ code: "custom", path: ["DOCKER_HOST"], message: `must look like unix:///var/run/docker.sock or tcp://host:2375, got "${v}"` });
-  return z.NEVER;
-}
-
-const labelList = z
-  .string()
-  .optional()
-  .transform((v, ctx) => {
-    const out: Record<string, string> = {};
-    for (const part of (v ?? "").split(",").map((s) => s.trim()).filter(Boolean)) {
-      const m = /^([a-z0-9][a-z0-9._-]*)=(.*)$/i.exec(part);
-      if (!m || m[1]!.startsWith("clawdspace.kind")) {
-        ctx.addIssue({ code: "custom", message: `"${part}" is not a label of the form key=value` });
-        return z.NEVER;
-      }
-      out[m[1]!] = m[2]!;
-    }
-    return out;
-  });
 
 export const ConfigSchema = z
   .object({
@@ -89,6 +33,7 @@ export const ConfigSchema = z
     CLAWDSPACE_DATA_DIR: z.string().optional(),
     CLAWDSPACE_LABELS: labelList,
     CLAWDSPACE_NETWORK_POLICY: bool("CLAWDSPACE_NETWORK_POLICY").optional(),
+    REPO_TOKEN_ALLOW_HTTP: bool("REPO_TOKEN_ALLOW_HTTP"),
     CLAWDSPACE_NETWORK_PREFIX: z
       .string()
       .regex(/^[a-z0-9][a-z0-9]{0,9}$/, { error: "must be 1-10 lowercase letters or digits (it names bridges, at most 15 characters)" })
@@ -123,7 +68,7 @@ export const ConfigSchema = z
       .optional()
       .transform((v) => (v && v.trim() !== "" ? v.trim() : undefined))
       .refine((v) => !v || isAbsolute(v), { error: "must be an absolute path" }),
-    CLAWDSPACE_NODE: z.string().optional(),
+    ...nodeEnvShape,
     CLAWDSPACE_WEB_DIR: z.string().optional(),
     DOCKER_HOST: z.string().optional(),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -171,7 +116,10 @@ export const ConfigSchema = z
     OBSERVE_DU_CACHE_MS: int(0, 3_600_000, 10_000),
     TASK_POLL_MS: int(100, 600_000, 2_000),
     NETWORK_REAPPLY_MS: int(0, 86_400_000, 60_000),
+    NETWORK_WATCH_MS: int(200, 600_000, 2_000),
     TASK_GRACE_MS: int(0, 600_000, 5_000),
+    SPACE_AGENT: bool("SPACE_AGENT").optional(),
+    SPACE_AGENT_ANSWER_MS: int(20, 60_000, 500),
     CLAWDSPACE_WEBHOOK_URL: z
       .string()
       .optional()
@@ -213,8 +161,11 @@ export const ConfigSchema = z
         helperImage: env.CLAWDSPACE_HELPER_IMAGE,
         dnsServers: env.CLAWDSPACE_DNS_SERVERS,
         reapplyMs: env.NETWORK_REAPPLY_MS,
+        watchMs: env.NETWORK_WATCH_MS,
       },
       node: env.CLAWDSPACE_NODE,
+      nodes: nodesFromEnv(env, ctx),
+      repoTokenOverHttp: env.REPO_TOKEN_ALLOW_HTTP,
       agent: { image: env.CLAWDSPACE_AGENT_IMAGE, claudeCodeVersion: env.CLAUDE_CODE_VERSION, credentialsFile: env.AGENT_CREDENTIALS_FILE },
       // The dashboard workspace's build output, found from this file (dist/config.js) when unset.
       webDir: env.CLAWDSPACE_WEB_DIR || fileURLToPath(new URL("../../web/dist", import.meta.url)),
@@ -230,6 +181,8 @@ export const ConfigSchema = z
       audit: { maxAgeMs: env.AUDIT_MAX_AGE_DAYS * 86_400_000, maxEvents: env.AUDIT_MAX_EVENTS, pruneMs: env.AUDIT_PRUNE_MS },
       observe: { duCacheMs: env.OBSERVE_DU_CACHE_MS },
       tasks: { pollMs: env.TASK_POLL_MS, graceMs: env.TASK_GRACE_MS },
+      // The agents' sockets are files on the server's disk mounted into spaces: only an engine on this machine sees them.
+      spaceAgent: { enabled: (env.SPACE_AGENT ?? true) && isLocalEngine(docker), answerMs: env.SPACE_AGENT_ANSWER_MS },
       eventsMaxStreams: env.EVENTS_MAX_STREAMS,
       webhook: { url: env.CLAWDSPACE_WEBHOOK_URL, secretFile: env.CLAWDSPACE_WEBHOOK_SECRET_FILE, secret: "" },
       sleep: {
@@ -277,6 +230,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       throw new ConfigError([`AGENT_CREDENTIALS_FILE: ${(err as Error).message}`]);
     }
   }
+  const secretProblem = loadClusterSecret(cfg.nodes);
+  if (secretProblem) throw new ConfigError([secretProblem]);
   if (!cfg.dataDir) cfg.dataDir = defaultDataDir(env);
   else if (!isAbsolute(cfg.dataDir)) throw new ConfigError([`CLAWDSPACE_DATA_DIR: must be an absolute path, got "${cfg.dataDir}"`]);
   return cfg;

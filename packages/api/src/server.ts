@@ -8,6 +8,8 @@ import { createDockerEngine } from "./engine/docker/createDockerEngine.js";
 import { ensureAgentImage, ensureHelperImage, ensureSpaceImage } from "./images/imageBuilder.js";
 import { openDb } from "./store/db.js";
 import { attachTerminal } from "./http/terminalUpgrade.js";
+import { composeNodes } from "./nodes/composeNodes.js";
+import { TUNNEL_PATH, attachTunnel } from "./tunnel/upgrade.js";
 
 export interface RunningServer {
   server: Server;
@@ -41,12 +43,15 @@ export async function startServer(cfg: Config, logger: Logger): Promise<RunningS
   }
 
   const db = openDb(cfg.dataDir);
-  const deps = composeDeps(cfg, engine, logger, key?.key, db);
-  const app = createApp({ ...deps, webDir: cfg.webDir, eventsMaxStreams: cfg.eventsMaxStreams });
+  const composed = composeDeps(cfg, engine, logger, key?.key, db);
+  const cluster = await composeNodes(cfg, composed.system.nodeName, composed, logger);
+  const deps = cluster ? { ...composed, auth: cluster.auth } : composed;
+  const app = createApp({ ...deps, webDir: cfg.webDir, cluster: cluster?.router });
   const server = createServer(app);
   server.requestTimeout = 0; // long uploads are legitimate: a body may take minutes
   server.headersTimeout = 30_000; // but the headers come at once, or the socket goes
-  const wss = attachTerminal(server, deps);
+  const wss = attachTerminal(server, { ...deps, otherPaths: [TUNNEL_PATH], forward: cluster?.upgrade });
+  const tunnelWss = attachTunnel(server, { ...deps, origins: cfg.terminal, forward: cluster?.upgrade });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(cfg.port, cfg.host, () => {
@@ -76,11 +81,18 @@ export async function startServer(cfg: Config, logger: Logger): Promise<RunningS
       logger.error({ err }, `could not build ${cfg.agent.image}; spaces from the agent template cannot be made until it exists (npm run image)`),
     );
   }
+  deps.network?.setApiPort(port);
   if (engineUp && deps.network) {
     // Rules vanish with a host reboot while networks and their spaces come back: re-apply before anyone relies on them.
-    deps.network.setApiPort(port);
-    await deps.network.reapply().catch((err) => logger.error({ err }, "could not re-apply the network policy; spaces may be unfiltered"));
+    const applied = await deps.network.reapply().then(
+      () => true,
+      (err) => (logger.error({ err }, "could not re-apply the network policy; spaces on its networks stay down until it applies"), false),
+    );
+    // The engine leaves policy-network spaces down after a reboot; with the rules in place they may run.
+    if (applied) await deps.policyGuard?.sweep({ rulesFresh: true }).catch((err) => logger.error({ err }, "could not start the spaces the engine left down"));
   }
+  // Also when the engine is down now: the spaces it left down are started once it answers, rules first.
+  deps.policyGuard?.start(cfg.network.watchMs);
   // A firewall reload under a running server loses the rules too: apply them again on a timer.
   const network = engineUp ? deps.network : undefined;
   const reapplyTimer =
@@ -94,12 +106,17 @@ export async function startServer(cfg: Config, logger: Logger): Promise<RunningS
   }
 
   deps.history.start();
+  cluster?.start();
   deps.taskParts.watcher.start();
   const close = async () => {
     if (reapplyTimer) clearInterval(reapplyTimer);
+    await cluster?.close();
+    deps.policyGuard?.stop();
     await deps.worker.stop();
     await deps.terminals.close();
     wss.close();
+    tunnelWss.close();
+    deps.tunnels.close();
     await deps.history.stop();
     await deps.taskParts.watcher.stop();
     deps.taskParts.webhook?.stop();

@@ -4,7 +4,7 @@ import { promisify } from "node:util";
 import { summarize, timed, type Row } from "./stats.js";
 
 const execFileP = promisify(execFile);
-const CLI = fileURLToPath(new URL("../../cli/dist/bin/clawdspace.js", import.meta.url));
+const CLI = fileURLToPath(new URL("../../cli/dist/bin/clawdspace.cjs", import.meta.url));
 
 /**
  * The CLI as a user meets it: a whole process per command (node start, our imports, one request,

@@ -4,8 +4,6 @@ import { createReadStream, createWriteStream } from "node:fs";
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import { promisify } from "node:util";
 import { summarize, timed, type Summary } from "./stats.js";
 
@@ -20,8 +18,8 @@ export interface ThroughputRow {
 }
 
 /**
- * 100 MB through our API (raw PUT and raw GET, streamed) against `docker cp` of the same file
- * into and out of the same container, alternating which goes first.
+ * 100 MB through our API (raw PUT and raw GET, streamed, by curl) against `docker cp` of the same
+ * file into and out of the same container, alternating which goes first.
  */
 export async function benchFiles(base: string, key: string, space: string, iterations: number, sizeMb = 100): Promise<ThroughputRow[]> {
   const dir = await mkdtemp(join(tmpdir(), "cs-bench-files-"));
@@ -31,22 +29,13 @@ export async function benchFiles(base: string, key: string, space: string, itera
     for (let i = 0; i < sizeMb; i++) if (!out.write(randomBytes(MB))) await new Promise<void>((r) => out.once("drain", () => r()));
     await new Promise<void>((r) => out.end(r));
     const container = `clawdspace-${space}`;
-    const auth = { authorization: `Bearer ${key}` };
 
-    const oursUp = async () => {
-      const res = await fetch(`${base}/api/spaces/${space}/file?path=/ours.bin`, {
-        method: "PUT",
-        headers: { ...auth, "content-type": "application/octet-stream", "content-length": String(sizeMb * MB) },
-        body: Readable.toWeb(createReadStream(src)) as ReadableStream,
-        duplex: "half",
-      } as RequestInit);
-      if (!res.ok) throw new Error(`upload: ${res.status} ${await res.text()}`);
-    };
-    const oursDown = async () => {
-      const res = await fetch(`${base}/api/spaces/${space}/file?path=/ours.bin&raw=1`, { headers: auth });
-      if (!res.ok || !res.body) throw new Error(`download: ${res.status}`);
-      await pipeline(Readable.fromWeb(res.body as import("node:stream/web").ReadableStream), createWriteStream(join(dir, "ours.out")));
-    };
+    // One curl process per transfer, as docker cp is one process: the client must not share the
+    // server's event loop (the bench runs the server in its own process) or the bench measures itself.
+    const curl = (args: string[]) => execFileP("curl", ["-sS", "--fail-with-body", "-H", `authorization: Bearer ${key}`, ...args], { maxBuffer: 1024 * 1024 });
+    const oursUp = () =>
+      curl(["-X", "PUT", "-H", "content-type: application/octet-stream", "--data-binary", `@${src}`, "-o", "/dev/null", `${base}/api/spaces/${space}/file?path=/ours.bin`]);
+    const oursDown = () => curl(["-o", join(dir, "ours.out"), `${base}/api/spaces/${space}/file?path=/ours.bin&raw=1`]);
     const cpUp = () => execFileP("docker", ["cp", src, `${container}:/workspace/cp.bin`]);
     const cpDown = () => execFileP("docker", ["cp", `${container}:/workspace/cp.bin`, join(dir, "cp.out")]);
 

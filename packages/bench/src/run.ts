@@ -1,23 +1,27 @@
-import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { promisify } from "node:util";
-import { CallCounter, attachTerminal, composeDeps, createDockerEngine, createApp, loadConfig, openDb } from "@clawdspace/api";
+import { CallCounter, TUNNEL_PATH, attachTerminal, attachTunnel, composeDeps, createDockerEngine, createApp, loadConfig, openDb } from "@clawdspace/api";
 import Docker from "dockerode";
 import { pino } from "pino";
 import { benchAudit, printAudit } from "./auditBench.js";
 import { benchCli } from "./cliBench.js";
 import { benchFiles, printThroughput } from "./filesBench.js";
 import { benchSleepWorker, printTickCosts } from "./sleepBench.js";
-import { printTable, summarize, timed, type Row } from "./stats.js";
+import { printTable, type Row } from "./stats.js";
 import { benchTerminal, printTerminal } from "./terminalBench.js";
 import { benchWeb } from "./webBench.js";
+import { benchAllStats, printLoadCost } from "./loadBench.js";
 import { benchTasks, printTasks } from "./tasksBench.js";
 import { benchAgent, printAgent } from "./agentBench.js";
 import { agentCredentials } from "./agentCredentials.js";
+import { benchProject } from "./projectBench.js";
+import { hostileSection } from "./hostileBench.js";
+import { engineBenches } from "./engineBench.js";
+import { nodesSection } from "./nodesBench.js";
+import { benchSpaceAgent } from "./spaceAgentBench.js";
+import { benchSsh } from "./sshBench.js";
 
-const execFileP = promisify(execFile);
 const BENCH_LABEL = "clawdspace.bench";
 const runId = randomBytes(3).toString("hex");
 const iterations = Number(process.env.BENCH_ITERATIONS ?? 10);
@@ -36,15 +40,16 @@ const deps = composeDeps(cfg, engine, pino({ level: "silent" }), key, openDb(":m
 // The built dashboard too, for the web benchmark (absent build: the API alone).
 const app = createApp({ ...deps, webDir: cfg.webDir });
 const server = createServer(app);
-attachTerminal(server, deps);
-/** BENCH_ONLY=terminal (or create,exec,list,cli,sleep,gvisor,files,audit,web,tasks,agent) runs a part of the suite. */
-const only = new Set((process.env.BENCH_ONLY ?? "create,exec,list,cli,terminal,sleep,gvisor,files,audit,web,tasks,agent").split(",").map((s) => s.trim()));
+attachTerminal(server, { ...deps, otherPaths: [TUNNEL_PATH] });
+attachTunnel(server, { ...deps, origins: cfg.terminal });
+/** BENCH_ONLY=terminal (or create,exec,list,cli,sleep,gvisor,files,project,audit,web,tasks,agent,ssh,hostile,nodes,stats,spaceagent) runs a part of the suite. */
+const only = new Set((process.env.BENCH_ONLY ?? "create,exec,list,cli,terminal,sleep,gvisor,files,project,audit,web,tasks,agent,ssh,hostile,nodes,stats,spaceagent").split(",").map((s) => s.trim()));
 await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
 const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 const headers = { authorization: `Bearer ${key}`, "content-type": "application/json" };
 
-async function api(method: string, path: string, body?: unknown): Promise<unknown> {
-  const res = await fetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+async function api(method: string, path: string, body?: unknown, at = base): Promise<unknown> {
+  const res = await fetch(at + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const json = await res.json();
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
   return json;
@@ -73,6 +78,13 @@ function rawSpec(name: string) {
   };
 }
 
+/** `count` raw containers like ours, 8 at a time: the population for the sleep, web and stats figures. */
+async function startRaw(prefix: string, count: number): Promise<string[]> {
+  const names = Array.from({ length: count }, (_, i) => `b${runId}-${prefix}${i}`);
+  for (let i = 0; i < names.length; i += 8) await Promise.all(names.slice(i, i + 8).map(async (n) => (await docker.createContainer(rawSpec(n))).start()));
+  return names;
+}
+
 async function cleanup(): Promise<void> {
   const label = `${BENCH_LABEL}=${runId}`;
   const cs = await docker.listContainers({ all: true, filters: { label: [label] } });
@@ -86,79 +98,6 @@ async function cleanup(): Promise<void> {
   await Promise.all((raw.Volumes ?? []).map((v) => docker.getVolume(v.Name).remove().catch(() => undefined)));
 }
 
-async function benchCreate(): Promise<Row[]> {
-  const ours: number[] = [];
-  const raw: number[] = [];
-  const rawNet: number[] = [];
-  // warm-up: first create pays one-off costs (engine info, image layers in page cache, the policy network and its rules)
-  const warm = (await api("POST", "/api/spaces", { name: `b${runId}-warm`, memory: "256m" })) as { space: { network: string } };
-  await docker.createContainer(rawSpec(`b${runId}-rwarm`)).then((c) => c.start());
-  // The same container on the network our space joined (the engine's cost of a user-defined bridge, without our rules).
-  const policyNet = deps.network ? `b${runId}-${warm.space.network}` : undefined;
-  const onNet = (name: string) => ({ ...rawSpec(name), HostConfig: { ...rawSpec(name).HostConfig, NetworkMode: policyNet } });
-  for (let i = 0; i < iterations; i++) {
-    // rotate the order so drift on a noisy machine hits every side alike
-    const steps = [
-      async () => ours.push(await timed(() => api("POST", "/api/spaces", { name: `b${runId}-c${i}`, memory: "256m", cpus: 1 }))),
-      async () => raw.push(await timed(async () => (await docker.createContainer(rawSpec(`b${runId}-r${i}`))).start())),
-      async () => rawNet.push(await timed(async () => (await docker.createContainer(onNet(`b${runId}-n${i}`))).start())),
-    ];
-    for (let k = 0; k < steps.length; k++) await steps[(k + i) % steps.length]!();
-  }
-  await cleanup();
-  return [
-    { case: "create until answered", ours: summarize(ours), baseline: summarize(raw), baselineName: "dockerode create+start", extra: "baseline on the default bridge" },
-    {
-      case: "create until answered",
-      ours: summarize(ours),
-      baseline: summarize(rawNet),
-      baselineName: "dockerode create+start",
-      extra: policyNet ? `baseline on ${policyNet} too` : "policy off: both on the default bridge",
-    },
-  ];
-}
-
-async function benchExec(): Promise<Row[]> {
-  const name = `b${runId}-exec`;
-  await api("POST", "/api/spaces", { name, memory: "256m" });
-  const container = docker.getContainer(`clawdspace-${name}`);
-  const rawExec = async () => {
-    const exec = await container.exec({ Cmd: ["true"], AttachStdout: true, AttachStderr: true });
-    const stream = await exec.start({});
-    await new Promise<void>((resolve, reject) => {
-      stream.on("data", () => undefined);
-      stream.on("end", resolve);
-      stream.on("error", reject);
-    });
-    await exec.inspect();
-  };
-  const ours: number[] = [];
-  const oursShell: number[] = [];
-  const raw: number[] = [];
-  const cli: number[] = [];
-  for (let i = 0; i < 5; i++) {
-    await rawExec();
-    await api("POST", `/api/spaces/${name}/exec`, { command: ["true"] });
-  }
-  for (let i = 0; i < execIterations; i++) {
-    const steps = [
-      async () => ours.push(await timed(() => api("POST", `/api/spaces/${name}/exec`, { command: ["true"] }))),
-      async () => oursShell.push(await timed(() => api("POST", `/api/spaces/${name}/exec`, { command: "true" }))),
-      async () => raw.push(await timed(rawExec)),
-      async () => cli.push(await timed(() => execFileP("docker", ["exec", `clawdspace-${name}`, "true"]))),
-    ];
-    // rotate the order every iteration
-    for (let k = 0; k < steps.length; k++) await steps[(k + i) % steps.length]!();
-  }
-  await cleanup();
-  const r = summarize(raw);
-  return [
-    { case: "exec [\"true\"]", ours: summarize(ours), baseline: r, baselineName: "dockerode exec" },
-    { case: "exec [\"true\"]", ours: summarize(ours), baseline: summarize(cli), baselineName: "docker exec (CLI)" },
-    { case: "exec \"true\" (bash -lc)", ours: summarize(oursShell), baseline: r, baselineName: "dockerode exec", extra: "string form adds a login shell" },
-  ];
-}
-
 async function benchCliSection(): Promise<Row[]> {
   const name = `b${runId}-cli`;
   await api("POST", "/api/spaces", { name, memory: "256m" });
@@ -169,54 +108,9 @@ async function benchCliSection(): Promise<Row[]> {
   }
 }
 
-async function benchList(): Promise<Row[]> {
-  const rows: Row[] = [];
-  let made = 0;
-  for (const size of listSizes) {
-    while (made < size) {
-      const batch = Array.from({ length: Math.min(8, size - made) }, (_, k) => made + k);
-      await Promise.all(batch.map(async (i) => (await docker.createContainer(rawSpec(`b${runId}-l${i}`))).start()));
-      made += batch.length;
-    }
-    const ours: number[] = [];
-    const raw: number[] = [];
-    const callsBefore = calls.counts();
-    for (let i = 0; i < 20; i++) {
-      ours.push(await timed(() => api("GET", "/api/spaces")));
-      raw.push(await timed(() => docker.listContainers({ all: true, filters: { label: ["clawdspace.kind=space", `${BENCH_LABEL}=${runId}`] } })));
-    }
-    const callsAfter = calls.counts();
-    const engineCalls = Object.keys(callsAfter).reduce((n, k) => n + (callsAfter[k]! - (callsBefore[k] ?? 0)), 0) / 20;
-    rows.push({
-      case: `list, ${size} spaces`,
-      ours: summarize(ours),
-      baseline: summarize(raw),
-      baselineName: "dockerode list",
-      extra: `${engineCalls} engine call(s) per list`,
-    });
-  }
-  await cleanup();
-  return rows;
-}
-
-/** gVisor against runc, both through our API: create until answered, then an exec. */
-async function benchGvisor(): Promise<Row[]> {
-  const create = { runc: [] as number[], runsc: [] as number[] };
-  const exec = { runc: [] as number[], runsc: [] as number[] };
-  for (const rt of ["runc", "runsc"] as const) await api("POST", "/api/spaces", { name: `b${runId}-gw${rt}`, memory: "256m", runtime: rt });
-  for (let i = 0; i < iterations; i++) {
-    for (const rt of (i % 2 ? ["runc", "runsc"] : ["runsc", "runc"]) as Array<"runc" | "runsc">) {
-      const name = `b${runId}-g${rt}${i}`;
-      create[rt].push(await timed(() => api("POST", "/api/spaces", { name, memory: "256m", runtime: rt })));
-      exec[rt].push(await timed(() => api("POST", `/api/spaces/${name}/exec`, { command: ["true"] })));
-    }
-  }
-  await cleanup();
-  return [
-    { case: "create until answered", ours: summarize(create.runsc), baseline: summarize(create.runc), baselineName: "runc", extra: "ours = runsc (gVisor)" },
-    { case: "first exec [\"true\"]", ours: summarize(exec.runsc), baseline: summarize(exec.runc), baselineName: "runc", extra: "ours = runsc (gVisor)" },
-  ];
-}
+const { benchCreate, benchExec, benchList, benchGvisor } = engineBenches({
+  api, docker, rawSpec, cleanup, runId, label: BENCH_LABEL, iterations, execIterations, listSizes, calls, network: deps.network,
+});
 
 try {
   await engine.system.ping();
@@ -225,6 +119,7 @@ try {
   if (only.has("create")) printTable("create", await benchCreate());
   if (only.has("exec")) printTable("exec", await benchExec());
   if (only.has("list")) printTable("list", await benchList());
+  if (only.has("nodes")) await nodesSection({ cfg, docker, runId, label: BENCH_LABEL, key, perNode: Number(process.env.BENCH_NODE_SPACES ?? 50), iterations: 20 }, cleanup);
   if (only.has("cli")) printTable("cli", await benchCliSection());
   if (only.has("gvisor")) {
     if ((await engine.system.info()).runtimes.includes("runsc")) printTable("gvisor", await benchGvisor());
@@ -243,11 +138,7 @@ try {
     await cleanup();
   }
   if (only.has("sleep")) {
-    const sleepers = Number(process.env.BENCH_SLEEP_SPACES ?? 100);
-    const names = Array.from({ length: sleepers }, (_, i) => `b${runId}-s${i}`);
-    for (let i = 0; i < names.length; i += 8) {
-      await Promise.all(names.slice(i, i + 8).map(async (n) => (await docker.createContainer(rawSpec(n))).start()));
-    }
+    const names = await startRaw("s", Number(process.env.BENCH_SLEEP_SPACES ?? 100));
     printTickCosts(await benchSleepWorker(cfg, engine, calls, docker, names));
     await cleanup();
   }
@@ -256,14 +147,16 @@ try {
     await api("POST", "/api/spaces", { name: space, memory: "256m" });
     printThroughput(await benchFiles(base, key, space, Number(process.env.BENCH_FILE_ITERATIONS ?? 5)));
   }
+  if (only.has("project")) await benchProject(base, key, `b${runId}-pj`, Number(process.env.BENCH_PROJECT_ITERATIONS ?? 3)).finally(cleanup);
   if (only.has("web")) {
     const count = Number(process.env.BENCH_WEB_SPACES ?? 50);
-    for (let i = 0; i < count; i += 8) {
-      await Promise.all(Array.from({ length: Math.min(8, count - i) }, async (_, k) => (await docker.createContainer(rawSpec(`b${runId}-w${i + k}`))).start()));
-    }
+    await startRaw("w", count);
     const web = await benchWeb(base, key, count, iterations);
-    if (typeof web === "string") console.log(`\n## web\n${web}`);
-    else printTable("web", web);
+    void (typeof web === "string" ? console.log(`\n## web\n${web}`) : printTable("web", web));
+    await cleanup();
+  }
+  if (only.has("stats")) {
+    printLoadCost(await benchAllStats(api, calls, (await startRaw("st", Number(process.env.BENCH_STATS_SPACES ?? 100))).length));
     await cleanup();
   }
   if (only.has("tasks")) {
@@ -275,16 +168,22 @@ try {
   if (only.has("agent")) {
     const spaces = Array.from({ length: 5 }, (_, i) => `b${runId}-a${i}`);
     await Promise.all(spaces.map((name) => api("POST", "/api/spaces", { name, template: "agent" })));
-    const log = pino({ level: "warn" });
     // As in the server: the watcher learns that a run ended (nobody follows the timed runs).
     deps.taskParts.watcher.start();
     try {
-      printAgent(await benchAgent({ base, key, api, docker, engine, log, cfg, spaces, credentialsEnv: agentCreds.env, iterations: Math.min(iterations, 5) }));
+      printAgent(await benchAgent({ base, key, api, docker, engine, log: pino({ level: "warn" }), cfg, spaces, credentialsEnv: agentCreds.env, iterations: Math.min(iterations, 5) }));
     } finally {
       await deps.taskParts.watcher.stop();
     }
     await cleanup();
   }
+  if (only.has("hostile")) printTable("hostile", await hostileSection({ base, key, api, iterations: 20 }, { runId, history: deps.history, cleanup }));
+  if (only.has("spaceagent")) {
+    const spaces = Number(process.env.BENCH_AGENT_SPACES ?? 100);
+    await benchSpaceAgent({ cfg, engine, calls, docker, api, base, key, prefix: `b${runId}`, spaces, iterations: execIterations, fileIterations: Number(process.env.BENCH_FILE_ITERATIONS ?? 5), agentExec: deps.spaceAgent?.exec ?? engine.exec });
+    await cleanup();
+  }
+  if (only.has("ssh")) await api("POST", "/api/spaces", { name: `b${runId}-ssh`, memory: "512m", template: "offline" }).then(() => benchSsh({ base, key, api, space: `b${runId}-ssh`, container: `clawdspace-b${runId}-ssh`, iterations, forwardMb: Number(process.env.BENCH_FORWARD_MB ?? 100) })).finally(cleanup);
   if (only.has("audit")) {
     const events = Number(process.env.BENCH_AUDIT_EVENTS ?? 1_000_000);
     printAudit(events, await benchAudit(events));

@@ -115,6 +115,9 @@ export function writeConfigFile(values: { url: string; key: string }, path = con
   renameSync(tmp, path);
 }
 
+/** Said on stderr when readConfigFile tightened the file's mode. */
+export const tightenedNotice = (path: string) => `clawdspace: ${path} was readable by other users; its mode is now 0600\n`;
+
 export type Source = "flag" | "env" | "file" | "default" | "none";
 
 export interface Settings {

@@ -1,6 +1,6 @@
 import { ClawdspaceClient } from "@clawdspace/shared/client";
 import { nodeFetch } from "./http/nodeFetch.js";
-import { resolveSettings, type Settings } from "./config.js";
+import { resolveSettings, tightenedNotice, type Settings } from "./config.js";
 import { colourEnabled } from "./output.js";
 
 export interface GlobalOptions {
@@ -25,7 +25,7 @@ export interface Context {
 export function createContext(opts: GlobalOptions): Context {
   const settings = resolveSettings({ url: opts.url, key: opts.key });
   if (settings.tightened) {
-    process.stderr.write(`clawdspace: ${settings.configPath} was readable by other users; its mode is now 0600\n`);
+    process.stderr.write(tightenedNotice(settings.configPath));
   }
   return {
     client: new ClawdspaceClient({ baseUrl: settings.url, key: settings.key, fetch: nodeFetch }),

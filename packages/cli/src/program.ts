@@ -76,7 +76,26 @@ export function buildProgram(): Command {
     .option("-i, --image <image>", "image (must exist on the node; nothing is pulled)")
     .option("-e, --env <K=V>", "environment variable (repeatable)", collect)
     .option("--gpu", "request a GPU")
+    .option("--from [dir]", "start from a folder (default .): a git repository's branch and working state, or a plain folder's files")
+    .option("--exclude <pattern>", "with --from of a plain folder: leave out what matches, as .gitignore reads it (repeatable)", collect)
+    .option("-q, --quiet", "with --from: no progress")
+    .option("-n, --node <name>", "the node to make it on (clawdspace nodes); default: the one with most headroom")
     .action(lazy(() => import("./commands/create.js")));
+
+  common(program.command("diff"))
+    .description("print what a space made from a repository changed since: its commits, then its uncommitted work")
+    .argument("<name>")
+    .option("--stat", "only the files changed and how much")
+    .action(lazy(() => import("./commands/diff.js")));
+
+  common(program.command("pull"))
+    .description("bring a space's work into this repository as branch space/NAME (its commits, plus its uncommitted work as one more), never touching the current branch, index or working tree")
+    .argument("<name>")
+    .option("-b, --branch <branch>", "the branch to write (default space/NAME)")
+    .option("-f, --force", "move the branch even when it has diverged")
+    .option("-C, --repo <dir>", "the repository (default: the one around the current folder)")
+    .option("-q, --quiet", "no progress")
+    .action(lazy(() => import("./commands/pull.js")));
 
   common(program.command("status"))
     .description("show a space: state, limits, activity and live usage")
@@ -131,7 +150,7 @@ export function buildProgram(): Command {
     .action(lazy(() => import("./commands/keepalive.js")));
 
   common(program.command("nodes"))
-    .description("list the nodes this server drives")
+    .description("list the nodes of this Clawdspace: health, latency, capacity, spaces")
     .action(lazy(() => import("./commands/nodes.js")));
 
   common(program.command("shell"), false)
@@ -141,6 +160,35 @@ export function buildProgram(): Command {
     .option("--detach-keys <key>", 'key that detaches, e.g. "ctrl-]", "ctrl-q"', "ctrl-]")
     .option("--view", "watch without typing")
     .action(lazy(() => import("./commands/shell.js")));
+
+  common(program.command("ssh"), false)
+    .description("ssh into a space as its user (your key is installed, its host key trusted); -- CMD runs a command")
+    .argument("<name>")
+    .argument("[command...]", "a command to run instead of a login shell (after --)")
+    .option("-i, --identity <file>", "private key to use (default: the CLI's own, made on first use)")
+    .option("-M, --multiplex", "share one tunnel between ssh calls (ControlMaster)")
+    .passThroughOptions()
+    .action(lazy(() => import("./commands/ssh.js")));
+
+  common(program.command("ssh-proxy"), false)
+    .description("carry stdin/stdout to a space's sshd (OpenSSH's ProxyCommand; ssh-config writes it for you)")
+    .argument("<name>")
+    .action(lazy(() => import("./commands/sshProxy.js")));
+
+  common(program.command("ssh-config"))
+    .description("write a marked `Host clawdspace-NAME` block into ~/.ssh/config (idempotent): ssh, scp, sftp, rsync, Remote-SSH")
+    .argument("<name>")
+    .option("-i, --identity <file>", "private key to use (default: the CLI's own, made on first use)")
+    .option("-M, --multiplex", "share one tunnel between ssh calls (ControlMaster)")
+    .action(lazy(() => import("./commands/sshConfig.js")));
+
+  common(program.command("forward"), false)
+    .alias("port-forward")
+    .description("forward a local TCP port to a port inside a space: forward NAME 8080 or 8080:3000; one tunnel per connection")
+    .argument("<name>")
+    .argument("<ports>", "LOCAL[:REMOTE]; LOCAL 0 picks a free port")
+    .option("--address <ip>", "local address to listen on", "127.0.0.1")
+    .action(lazy(() => import("./commands/forward.js")));
 
   common(program.command("cp"), false)
     .description("copy files or folders between here and a space: cp ./dir NAME:/path, cp NAME:/path ./dir")

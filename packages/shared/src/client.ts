@@ -4,20 +4,25 @@ import type { SpaceChangeEvent } from "./schemas/events.js";
 import type { TaskChangeEvent } from "./schemas/task.js";
 import { TaskClient, isTaskEnded } from "./taskClient.js";
 import { AgentClient, isRunEnded } from "./agentClient.js";
+import { ProjectClient } from "./projectClient.js";
+import { TunnelClient } from "./tunnelClient.js";
 import type { ExecRequest, ExecResult, ExecStreamLine } from "./schemas/exec.js";
 import type { CreateSpaceRequest, Space, WakeTier } from "./schemas/space.js";
 import type { TemplateDetail, TemplateInput, TemplateSummary } from "./schemas/template.js";
 import type { TerminalQuery, TerminalServerMessage, TerminalSessionInfo, TerminalTicket } from "./schemas/terminal.js";
-import type { Capabilities, NodeList, Observability, SpaceStats, SystemInfo } from "./schemas/system.js";
+import type { AllStats, Capabilities, NodeList, Observability, SpaceStats, SystemInfo } from "./schemas/system.js";
 import type { ArchiveUploadAnswer, FileContent, FileList, FileWriteAnswer } from "./schemas/files.js";
-import type { AuditEvent, AuditList, AuditQueryInput } from "./schemas/audit.js";
+import type { AuditAppended, AuditEvent, AuditList, AuditQueryInput } from "./schemas/audit.js";
 
 // Re-exported as types only: importing "@clawdspace/shared/client" loads no schema code (a faster CLI start).
 export type { CreateSpaceRequest, ExecRequest, ExecResult, ExecStreamLine, Space, Capabilities, SpaceStats, SystemInfo, WakeTier, TerminalServerMessage, SpaceChangeEvent, BinaryBody };
-export { ClawdspaceApiError, TaskClient, isTaskEnded, AgentClient, isRunEnded };
+export { ClawdspaceApiError, toApiError, TaskClient, isTaskEnded, AgentClient, isRunEnded, ProjectClient, TunnelClient };
+export * from "./bundle.js";
+export { BUNDLE_MEDIA_TYPE } from "./projectClient.js";
+export type { ProjectImportAnswer, ProjectDiffQuery, ProjectImportQuery } from "./schemas/project.js";
 
-/** One change from GET /api/events: a space's state, or a task's start or end. */
-export type Change = { kind: "space"; event: SpaceChangeEvent } | { kind: "task"; event: TaskChangeEvent };
+/** One change from GET /api/events: a space's state, a task's start or end, or a new audit event. */
+export type Change = { kind: "space"; event: SpaceChangeEvent } | { kind: "task"; event: TaskChangeEvent } | { kind: "audit"; event: AuditAppended };
 
 /** Query of the terminal WebSocket: a browser passes a ticket, other clients send the key as a bearer header. */
 export type TerminalUrlQuery = Partial<TerminalQuery> & { ticket?: string };
@@ -55,13 +60,13 @@ export class ClawdspaceClient {
     return this.json<Capabilities>("GET", "/api/system/capabilities");
   }
   /** Background tasks (start, list, logs, cancel, wait). */
-  get tasks(): TaskClient {
-    return new TaskClient(this);
-  }
+  get tasks(): TaskClient { return new TaskClient(this); }
   /** Claude Code runs in a space (start, list, transcript, follow, cancel). */
-  get agent(): AgentClient {
-    return new AgentClient(this);
-  }
+  get agent(): AgentClient { return new AgentClient(this); }
+  /** A repository or folder into a space, and its work back out (create --from, diff, pull). */
+  get project(): ProjectClient { return new ProjectClient(this); }
+  /** SSH keys and byte tunnels into a space (sshd, or a port on its loopback). */
+  get tunnels(): TunnelClient { return new TunnelClient(this); }
 
   async listSpaces(): Promise<Space[]> {
     return (await this.json<{ spaces: Space[] }>("GET", "/api/spaces")).spaces;
@@ -102,6 +107,10 @@ export class ClawdspaceClient {
   async stats(name: string): Promise<SpaceStats> {
     return (await this.json<{ stats: SpaceStats }>("GET", `/api/spaces/${enc(name)}/stats`)).stats;
   }
+  /** Every running and paused space's load in one request (one engine list, no stats call per space). */
+  allStats() {
+    return this.json<AllStats>("GET", "/api/stats");
+  }
 
   keepalive(name: string, ttlMs: number) {
     return this.json<{ until: string | null; wake?: WakeTier }>("POST", `/api/spaces/${enc(name)}/keepalive`, { ttlMs });
@@ -141,6 +150,10 @@ export class ClawdspaceClient {
     });
     return (await res.json()) as FileWriteAnswer;
   }
+  /** Where `writeFileStream` PUTs raw bytes: for a browser's XMLHttpRequest, which reports upload progress (fetch does not over HTTP/1.1). */
+  fileWriteUrl(name: string, path: string): string {
+    return this.absolute(`/api/spaces/${enc(name)}/file${query({ path })}`).toString();
+  }
   deleteFile(name: string, path: string, opts: { recursive?: boolean } = {}) {
     return this.json<{ message: string }>("DELETE", `/api/spaces/${enc(name)}/file${query({ path, recursive: opts.recursive ? "true" : undefined })}`);
   }
@@ -167,6 +180,10 @@ export class ClawdspaceClient {
   audit(q: AuditQueryInput = {}) {
     return this.json<AuditList>("GET", `/api/audit${query(q)}`);
   }
+  /** The event types the server writes, and any other type its log holds. */
+  async auditTypes(): Promise<string[]> {
+    return (await this.json<{ types: string[] }>("GET", "/api/audit/types")).types;
+  }
   /** Every matching event, oldest first, streamed from the export. */
   async *auditExport(q: Omit<AuditQueryInput, "before"> = {}, signal?: AbortSignal): AsyncGenerator<AuditEvent> {
     const res = await this.request("GET", `/api/audit/export${query(q)}`, undefined, { accept: "application/x-ndjson", signal });
@@ -186,11 +203,7 @@ export class ClawdspaceClient {
 
   /** Streams an exec as NDJSON lines; the last line carries the exit code (or an error). */
   async *execStream(name: string, req: ExecRequest, signal?: AbortSignal): AsyncGenerator<ExecStreamLine> {
-    const res = await this.request("POST", `/api/spaces/${enc(name)}/exec`, req, {
-      accept: "application/x-ndjson",
-      signal,
-    });
-    yield* ndjson<ExecStreamLine>(res);
+    yield* ndjson<ExecStreamLine>(await this.request("POST", `/api/spaces/${enc(name)}/exec`, req, { accept: "application/x-ndjson", signal }));
   }
 
   /** A single-use ticket (valid 30 s) to open the terminal WebSocket without putting the key in its URL. */
@@ -202,7 +215,11 @@ export class ClawdspaceClient {
   }
   /** The ws:// (or wss://) URL of a space's terminal; pass a ticket for browsers, or send the key as a bearer header. */
   terminalUrl(name: string, q: TerminalUrlQuery = {}): string {
-    const u = this.absolute(`/api/spaces/${enc(name)}/terminal`);
+    return this.socketUrl(`/api/spaces/${enc(name)}/terminal`, q);
+  }
+  /** The ws:// (or wss://) URL of a WebSocket route, with its query. */
+  socketUrl(path: string, q: Record<string, string | number | boolean | undefined> = {}): string {
+    const u = this.absolute(path);
     u.protocol = u.protocol === "https:" ? "wss:" : "ws:";
     for (const [k, v] of Object.entries(q)) if (v !== undefined) u.searchParams.set(k, String(v));
     return u.toString();
@@ -223,13 +240,14 @@ export class ClawdspaceClient {
     })();
   }
 
-  /** The same stream with task starts and ends too, each tagged with its kind. */
+  /** The same stream with task starts and ends and new audit events too, each tagged with its kind. */
   async changes(signal?: AbortSignal): Promise<AsyncGenerator<Change>> {
     const res = await this.request("GET", "/api/events", undefined, { accept: "text/event-stream", signal });
-    const events = sseEvents<SpaceChangeEvent & TaskChangeEvent>(res);
+    const events = sseEvents<SpaceChangeEvent & TaskChangeEvent & AuditAppended>(res);
     return (async function* () {
       for await (const e of events) {
         if (e.event === "task") yield { kind: "task", event: e.data };
+        else if (e.event === "audit") yield { kind: "audit", event: e.data };
         else if (e.event === "space" || e.event === "message") yield { kind: "space", event: e.data };
       }
     })();

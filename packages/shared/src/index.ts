@@ -14,3 +14,5 @@ export * from "./schemas/task.js";
 export { isTaskEnded, type TaskLogOptions } from "./taskClient.js";
 export * from "./schemas/agent.js";
 export { isRunEnded } from "./agentClient.js";
+export * from "./schemas/project.js";
+export * from "./schemas/tunnel.js";

@@ -106,7 +106,8 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export async function waitExited(dir: string, ms = 10_000): Promise<Record<string, unknown>> {
   return waitFor(() => {
     const s = status(dir);
-    return s.state === "exited" ? s : undefined;
+    // The supervisor writes the final status, then exits: wait for both, or a read in between sees it alive.
+    return s.state === "exited" && s.alive === false ? s : undefined;
   }, ms, `${dir} to exit`);
 }
 

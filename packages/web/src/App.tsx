@@ -6,12 +6,12 @@ import { AuditPage } from "./pages/audit/AuditPage";
 import { SignIn } from "./pages/signin/SignIn";
 import { SpacePage } from "./pages/space/SpacePage";
 import { SpacesPage } from "./pages/spaces/SpacesPage";
-import { SystemPage } from "./pages/system/SystemPage";
 import { Loading } from "./components/States";
 import { Link, useLocation } from "./router";
 
 // Not on the first page's critical path: loaded when someone opens it.
 const TasksPage = lazy(() => import("./pages/tasks/TasksPage"));
+const SystemPage = lazy(() => import("./pages/system/SystemPage").then((m) => ({ default: m.SystemPage })));
 
 export function App() {
   const [signedIn, setSignedIn] = useState(() => keyStore.get() !== null);

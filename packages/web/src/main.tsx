@@ -4,6 +4,7 @@ import { createRoot } from "react-dom/client";
 import { ClawdspaceApiError } from "@clawdspace/shared/client";
 import { App } from "./App";
 import "./styles.css";
+import "./widgets.css";
 
 const client = new QueryClient({
   defaultOptions: {

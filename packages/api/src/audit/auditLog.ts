@@ -178,6 +178,14 @@ export class AuditLog {
     return removed;
   }
 
+  /** The distinct types in the log, walked along the type index (one seek per type, not a scan of every event). */
+  types(): string[] {
+    const rows = this.stmt(
+      "WITH RECURSIVE t(type) AS (SELECT MIN(type) FROM audit UNION ALL SELECT (SELECT MIN(type) FROM audit WHERE type > t.type) FROM t WHERE t.type IS NOT NULL) SELECT type FROM t WHERE type IS NOT NULL",
+    ).all() as Array<{ type: string }>;
+    return rows.map((r) => r.type);
+  }
+
   count(): number {
     return (this.stmt("SELECT COUNT(*) AS n FROM audit").get() as { n: number }).n;
   }

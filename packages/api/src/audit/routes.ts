@@ -2,6 +2,7 @@ import { AuditExportQuerySchema, AuditQuerySchema } from "@clawdspace/shared";
 import { Router } from "express";
 import { parse } from "../core/validate.js";
 import type { AuditLog } from "./auditLog.js";
+import { AUDIT_EVENT_TYPES } from "./eventTypes.js";
 import { writeWithBackpressure } from "../http/streaming.js";
 
 export function auditRoutes(audit: AuditLog): Router {
@@ -16,6 +17,10 @@ export function auditRoutes(audit: AuditLog): Router {
       nextBefore: full ? events[0]!.id : null,
       nextAfter: events.length ? events[events.length - 1]!.id : (q.after ?? null),
     });
+  });
+
+  r.get("/audit/types", (_req, res) => {
+    res.json({ types: [...new Set<string>([...AUDIT_EVENT_TYPES, ...audit.types()])].sort() });
   });
 
   r.get("/audit/export", async (req, res) => {

@@ -42,7 +42,7 @@ export class NotFoundError extends DomainError {
 /** The request collides with the current state of things. */
 export class StateConflictError extends DomainError {
   constructor(
-    readonly code: "SPACE_EXISTS" | "SPACE_STATE_CONFLICT" | "FILE_CONFLICT" | "TEMPLATE_BUILTIN",
+    readonly code: "SPACE_EXISTS" | "SPACE_STATE_CONFLICT" | "FILE_CONFLICT" | "TEMPLATE_BUILTIN" | "PROJECT_CONFLICT",
     message: string,
   ) {
     super(message);

@@ -15,6 +15,8 @@ export const LABEL = {
   gpuRequest: "clawdspace.gpu-request",
   idleTimeoutMs: "clawdspace.idle-timeout-ms",
   hibernateAfterMs: "clawdspace.hibernate-after-ms",
+  tunnelSsh: "clawdspace.tunnel-ssh",
+  tunnelPorts: "clawdspace.tunnel-ports",
 } as const;
 
 export const SPACE_KIND = "space";
@@ -22,6 +24,8 @@ export const NETWORK_KIND = "space-network";
 export const HELPER_KIND = "helper";
 export const VOLUME_KIND = "space-volume";
 export const WORKSPACE = "/workspace";
+/** Where our images carry the space agent (docs/SPACE-AGENT.md); other images have nothing there. */
+export const AGENT_BINARY = "/opt/clawdspace/bin/clawdspace-agent";
 
 export const containerNameOf = (space: string) => `clawdspace-${space}`;
 export const volumeNameOf = (space: string) => `clawdspace-vol-${space}`;

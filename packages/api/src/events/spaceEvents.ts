@@ -1,5 +1,5 @@
 import { EventEmitter } from "node:events";
-import type { TaskChangeEvent } from "@clawdspace/shared";
+import type { AuditAppended, TaskChangeEvent } from "@clawdspace/shared";
 
 /** What a space became; finer than Docker's state (the contract's `state`, plus `destroyed`). */
 export type SpaceEventState = "running" | "paused" | "sleeping" | "hibernated" | "stopped" | "destroyed";
@@ -30,17 +30,8 @@ export class SpaceEvents {
     this.emitter.emit("change", event);
   }
 
-  /** Returns the unsubscribe function. */
   on(listener: (event: SpaceEvent) => void): () => void {
-    const safe = (e: SpaceEvent) => {
-      try {
-        listener(e);
-      } catch {
-        // a broken listener must not stop the others nor the operation that emitted
-      }
-    };
-    this.emitter.on("change", safe);
-    return () => this.emitter.off("change", safe);
+    return this.listen("change", listener);
   }
 
   /** A task started or ended (the same bus, so one event stream carries both). */
@@ -49,15 +40,29 @@ export class SpaceEvents {
   }
 
   onTask(listener: (event: TaskChangeEvent) => void): () => void {
-    const safe = (e: TaskChangeEvent) => {
+    return this.listen("task", listener);
+  }
+
+  /** An audit event was written (the dashboard's audit page follows it). */
+  emitAudit(event: AuditAppended): void {
+    this.emitter.emit("audit", event);
+  }
+
+  onAudit(listener: (event: AuditAppended) => void): () => void {
+    return this.listen("audit", listener);
+  }
+
+  /** Returns the unsubscribe function; a broken listener must not stop the others nor the operation that emitted. */
+  private listen<T>(name: string, listener: (event: T) => void): () => void {
+    const safe = (e: T) => {
       try {
         listener(e);
       } catch {
-        // as for space changes: one broken listener must not stop the rest
+        // swallowed on purpose (see above)
       }
     };
-    this.emitter.on("task", safe);
-    return () => this.emitter.off("task", safe);
+    this.emitter.on(name, safe);
+    return () => this.emitter.off(name, safe);
   }
 
   /** Tells long-lived listeners (event streams) the server is shutting down, so they end now. */

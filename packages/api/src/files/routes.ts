@@ -14,42 +14,13 @@ import { HttpError } from "../http/httpError.js";
 import { jsonBody } from "../http/jsonBody.js";
 import { spaceName } from "../http/params.js";
 import { parse } from "../core/validate.js";
-import type { ByteSink } from "../engine/ports/files.js";
 import type { FileService } from "./fileService.js";
 import { actorOf } from "../http/actor.js";
-import { clientGone, writeWithBackpressure } from "../http/streaming.js";
+import { clientGone, streamOut } from "../http/streaming.js";
 import { markWake } from "../spaces/routes.js";
 
 const wakeTo = (res: Response) => (tier: WakeTier) => markWake(res, tier);
 const isRaw = (req: Request) => Boolean(req.is(["application/octet-stream"]));
-
-/**
- * A streamed answer: headers go out with the first byte (so a wake still reaches its header,
- * and an error before any byte is still a real status); an error after that cuts the stream.
- */
-async function streamOut(req: Request, res: Response, contentType: string, run: (sink: ByteSink, signal: AbortSignal) => Promise<unknown>, filename?: string) {
-  const signal = clientGone(req, res);
-  const begin = () => {
-    if (res.headersSent) return;
-    res.status(200).setHeader("Content-Type", contentType);
-    res.setHeader("Cache-Control", "no-store");
-    if (filename) res.setHeader("Content-Disposition", `attachment; filename="${filename.replace(/[^A-Za-z0-9._-]/g, "_")}"`);
-  };
-  try {
-    await run((chunk) => {
-      begin();
-      return writeWithBackpressure(res, chunk);
-    }, signal);
-  } catch (e) {
-    if (signal.aborted) return;
-    if (!res.headersSent) throw e;
-    req.log?.warn({ err: e }, "file stream failed after it began");
-    res.destroy();
-    return;
-  }
-  begin();
-  res.end();
-}
 
 /** Files routes: JSON for the compatible shapes, raw bytes and tar streams for large content. */
 export function fileRoutes(files: FileService, bodyLimit: number): Router {

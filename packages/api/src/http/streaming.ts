@@ -1,4 +1,5 @@
 import type { Request, Response } from "express";
+import type { ByteSink } from "../engine/ports/files.js";
 import { toHttpError } from "./errorMiddleware.js";
 
 /** Aborts when the client goes away before the answer is complete. */
@@ -59,3 +60,32 @@ export function ndjsonAnswer<T>(req: Request, res: Response, extraHeaders: () =>
   };
   return { write, fail };
 }
+
+/**
+ * A streamed answer: headers go out with the first byte (so a wake still reaches its header,
+ * and an error before any byte is still a real status); an error after that cuts the stream.
+ */
+export async function streamOut(req: Request, res: Response, contentType: string, run: (sink: ByteSink, signal: AbortSignal) => Promise<unknown>, filename?: string) {
+  const signal = clientGone(req, res);
+  const begin = () => {
+    if (res.headersSent) return;
+    res.status(200).setHeader("Content-Type", contentType);
+    res.setHeader("Cache-Control", "no-store");
+    if (filename) res.setHeader("Content-Disposition", `attachment; filename="${filename.replace(/[^A-Za-z0-9._-]/g, "_")}"`);
+  };
+  try {
+    await run((chunk) => {
+      begin();
+      return writeWithBackpressure(res, chunk);
+    }, signal);
+  } catch (e) {
+    if (signal.aborted) return;
+    if (!res.headersSent) throw e;
+    req.log?.warn({ err: e }, "file stream failed after it began");
+    res.destroy();
+    return;
+  }
+  begin();
+  res.end();
+}
+

@@ -1,7 +1,6 @@
-import { randomUUID } from "node:crypto";
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
-import { SpaceNameSchema, TerminalQuerySchema, type WakeTier } from "@clawdspace/shared";
+import { TerminalQuerySchema, type WakeTier } from "@clawdspace/shared";
 import type { Logger } from "pino";
 import { WebSocketServer } from "ws";
 import type { Spaces } from "../spaces/spaces.js";
@@ -10,17 +9,19 @@ import type { Authenticator } from "./auth.js";
 import { toHttpError } from "./errorMiddleware.js";
 import { HttpError } from "./httpError.js";
 import { redactUrl } from "./logger.js";
+import { identifyUpgrade, parseUpgradeQuery, refuseUpgrade } from "./upgradeParts.js";
 
 const PATH = /^\/api\/spaces\/([^/]+)\/terminal\/?$/;
-const REQUEST_ID_RE = /^[A-Za-z0-9._-]{1,128}$/;
-/** Credentials travel in the query; they are not terminal options. */
-const CREDENTIALS = new Set(["key", "ticket"]);
 
 export interface TerminalUpgradeDeps {
   auth: Authenticator;
   spaces: Pick<Spaces, "views" | "lifecycle">;
   terminals: TerminalService;
   logger: Logger;
+  /** Paths served by another upgrade handler on the same server. */
+  otherPaths?: RegExp[];
+  /** Several nodes: an upgrade for a space another node owns is relayed there (nodes/upgradeForward.ts). */
+  forward?: (req: IncomingMessage, socket: Duplex, head: Buffer) => Promise<boolean>;
 }
 
 /**
@@ -49,78 +50,45 @@ export function attachTerminal(server: Server, deps: TerminalUpgradeDeps): WebSo
   // Frames are capped (a pasted megabyte is fine, more is not a keystroke).
   const wss = new WebSocketServer({ noServer: true, maxPayload: 2 * 1024 * 1024 });
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // Another upgrade (the tunnel) owns this path: it answers, and this one stays out of it.
+    if (deps.otherPaths?.some((p) => p.test(new URL(req.url ?? "/", "http://x").pathname))) return;
     socket.on("error", () => socket.destroy());
-    void handle(req, socket, head).catch((err) => refuse(req, socket, toHttpError(err)));
+    void handle(req, socket, head).catch((err) => refuseUpgrade(log, "terminal", req, socket, toHttpError(err)));
   });
 
   const log = deps.logger;
 
   async function handle(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    if (deps.forward && (await deps.forward(req, socket, head))) return;
     const url = new URL(req.url ?? "/", "http://x");
     const m = PATH.exec(url.pathname);
     if (!m || req.method !== "GET") throw new HttpError(404, "NOT_FOUND", `No WebSocket route for ${url.pathname}`);
     if (!originAllowed(req, deps.terminals.opts.allowedOrigins, deps.terminals.opts.publicOrigin)) {
       throw new HttpError(403, "FORBIDDEN", `Origin ${req.headers.origin} may not open terminals (set TERMINAL_ALLOWED_ORIGINS)`);
     }
-    let raw: string;
-    try {
-      raw = decodeURIComponent(m[1]!);
-    } catch {
-      raw = m[1]!;
-    }
-    const nameOk = SpaceNameSchema.safeParse(raw);
-    // Auth comes before anything about the space, so an anonymous caller learns nothing.
-    let actor = deps.auth.identify(req);
-    const ticket = url.searchParams.get("ticket");
-    if (!actor && ticket && nameOk.success) actor = deps.terminals.tickets.redeem(ticket, raw);
-    if (!actor) throw new HttpError(401, "UNAUTHORIZED", "Missing or invalid API key or ticket: send Authorization: Bearer <key> or ?ticket=");
-    if (!nameOk.success) throw new HttpError(400, "VALIDATION_FAILED", `Invalid space name "${raw}"`, { issues: [{ path: "name", message: nameOk.error.issues[0]?.message ?? "invalid" }] });
-    const name = nameOk.data;
-    const params = Object.fromEntries([...url.searchParams].filter(([k]) => !CREDENTIALS.has(k)));
-    const q = TerminalQuerySchema.safeParse(params);
-    if (!q.success) {
-      const issues = q.error.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
-      throw new HttpError(400, "VALIDATION_FAILED", `Invalid query: ${issues[0]?.path}: ${issues[0]?.message}`, { issues });
-    }
-    if (q.data.mode === "view" && !q.data.session) {
+    const { actor, name, requestId } = identifyUpgrade(req, url, m[1]!, deps.auth, (t, space) => deps.terminals.tickets.redeem(t, space));
+    const query = parseUpgradeQuery(TerminalQuerySchema, url);
+    if (query.mode === "view" && !query.session) {
       throw new HttpError(400, "VALIDATION_FAILED", "mode=view attaches to an existing session: give session=ID", { issues: [{ path: "mode", message: "needs session" }] });
     }
-    const incoming = req.headers["x-request-id"];
-    const requestId = typeof incoming === "string" && REQUEST_ID_RE.test(incoming) ? incoming : randomUUID();
     const who = { actor, requestId };
     const space = await deps.spaces.views.get(name);
-    if (q.data.session && !deps.terminals.get(name, q.data.session)) {
-      throw new HttpError(404, "NOT_FOUND", `No terminal session ${q.data.session} in space ${name} (it ended; connect without session= for a new one)`);
+    if (query.session && !deps.terminals.get(name, query.session)) {
+      throw new HttpError(404, "NOT_FOUND", `No terminal session ${query.session} in space ${name} (it ended; connect without session= for a new one)`);
     }
-    const over = deps.terminals.refusal(name, q.data.session);
+    const over = deps.terminals.refusal(name, query.session);
     if (over) throw new HttpError(429, "LIMIT_REACHED", `Too many terminals: ${over}`);
     let wake: WakeTier | undefined;
     if (space.status !== "running") wake = await deps.spaces.lifecycle.wake(name, "terminal", who);
     // A Claude session in an image without Claude Code is refused here, as a 409, not as a socket that closes.
-    if (!q.data.session) await deps.terminals.checkKind(name, q.data.kind);
+    if (!query.session) await deps.terminals.checkKind(name, query.kind);
     wss.handleUpgrade(req, socket, head, (ws) => {
       log.info({ url: redactUrl(req.url), space: name, requestId, wake }, "terminal upgraded");
-      deps.terminals.open(ws, name, q.data, who, wake).catch((err) => {
+      deps.terminals.open(ws, name, query, who, wake).catch((err) => {
         log.warn({ err, space: name }, "terminal failed");
         ws.close(1011, "internal error");
       });
     });
-  }
-
-  function refuse(req: IncomingMessage, socket: Duplex, err: HttpError): void {
-    const body = JSON.stringify({ error: err.message, code: err.code, ...(err.details ? { details: err.details } : {}) });
-    const level = err.status >= 500 ? "error" : "warn";
-    log[level]({ url: redactUrl(req.url), status: err.status, code: err.code }, "terminal upgrade refused");
-    if (!socket.writable) return void socket.destroy();
-    const reason = { 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 409: "Conflict", 429: "Too Many Requests", 503: "Service Unavailable" }[err.status] ?? "Error";
-    socket.end(
-      `HTTP/1.1 ${err.status} ${reason}\r\n` +
-        "Content-Type: application/json; charset=utf-8\r\n" +
-        `Content-Length: ${Buffer.byteLength(body)}\r\n` +
-        (err.status === 401 ? 'WWW-Authenticate: Bearer realm="clawdspace"\r\n' : "") +
-        "Connection: close\r\n\r\n" +
-        body,
-    );
   }
 
   return wss;

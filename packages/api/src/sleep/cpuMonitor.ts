@@ -12,6 +12,11 @@ export interface CpuVerdict {
   at: number;
 }
 
+/** CPU time over wall time as a percent of one CPU (200 = two full cores), to one decimal. */
+export function percentOfOneCpu(cpuNs: number, wallMs: number): number {
+  return Math.round((cpuNs / 1e6 / wallMs) * 1000) / 10;
+}
+
 /**
  * Decides whether a space's own processes are busy from two cumulative CPU
  * readings taken a window apart. Only spaces about to sleep are read, one
@@ -40,8 +45,8 @@ export class CpuMonitor {
     const prev = this.samples.get(space);
     this.samples.set(space, { usageNs, at });
     if (!prev || at - prev.at > this.maxWindowMs || at <= prev.at || usageNs < prev.usageNs) return undefined;
-    const percent = ((usageNs - prev.usageNs) / 1e6 / (at - prev.at)) * 100;
-    const verdict = { busy: percent > this.thresholdPct, percent: Math.round(percent * 10) / 10, at };
+    const percent = percentOfOneCpu(usageNs - prev.usageNs, at - prev.at);
+    const verdict = { busy: percent > this.thresholdPct, percent, at };
     this.verdicts.set(space, verdict);
     return verdict;
   }
@@ -52,8 +57,8 @@ export class CpuMonitor {
     const t0 = Date.now();
     await new Promise((r) => setTimeout(r, windowMs));
     const after = await this.containers.cpuUsage(space);
-    const percent = ((after - before) / 1e6 / Math.max(1, Date.now() - t0)) * 100;
-    const verdict = { busy: percent > this.thresholdPct, percent: Math.round(percent * 10) / 10, at: this.clock() };
+    const percent = percentOfOneCpu(after - before, Math.max(1, Date.now() - t0));
+    const verdict = { busy: percent > this.thresholdPct, percent, at: this.clock() };
     // A real measurement: later explanations (and the worker) may use it while it is fresh.
     this.verdicts.set(space, verdict);
     return verdict;

@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import { runPool } from "../core/pool.js";
 import type { ContainersPort, SpaceRecord } from "../engine/ports/containers.js";
 import type { AuditLog } from "../audit/auditLog.js";
 import type { ActivityTracker } from "./activity.js";
@@ -195,12 +196,4 @@ export class SleepWorker {
       }
     }
   }
-}
-
-async function runPool(tasks: Array<() => Promise<void>>, size: number): Promise<void> {
-  let next = 0;
-  const lane = async () => {
-    while (next < tasks.length) await tasks[next++]!();
-  };
-  await Promise.all(Array.from({ length: Math.min(size, tasks.length) }, lane));
 }

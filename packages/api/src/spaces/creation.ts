@@ -16,6 +16,7 @@ import { effectiveSettings, inWorkspace, settingsLabels, type EffectiveSettings 
 import type { TemplateService } from "../templates/templateService.js";
 import type { SpaceLifecycle } from "./lifecycle.js";
 import type { SpaceViews } from "./views.js";
+import type { AgentContainerPlanner } from "../spaceAgent/containerParts.js";
 
 export interface SpaceCreationOptions {
   image: string;
@@ -26,6 +27,10 @@ export interface SpaceCreationOptions {
   extraLabels: Record<string, string>;
   /** Operator's CA bundle (or folder of .crt files), mounted read-only into every space and trusted there. */
   extraCa?: BindMount;
+  /** Whether a clone token may go over plain http (tests and closed networks); otherwise https only. */
+  repoTokenOverHttp?: boolean;
+  /** The space agent's mount and start command, for the images that carry it (docs/SPACE-AGENT.md). */
+  spaceAgent?: AgentContainerPlanner;
 }
 
 export interface SpaceCreationDeps {
@@ -62,6 +67,8 @@ export class SpaceCreation {
 
   async create(input: CreateSpaceInput, who: Actor = {}): Promise<Space> {
     const { name } = input;
+    // The node that makes it is the one named; a pin elsewhere reached this node by mistake (or it stands alone).
+    if (input.node !== undefined && input.node !== this.opts.node) throw InvalidInputError.at("request body", "node", `no node named ${input.node} (this node is ${this.opts.node})`);
     // A second create while one is in flight is a conflict at once, not a queued duplicate.
     if (this.creating.has(name)) throw new StateConflictError("SPACE_EXISTS", `Space "${name}" is being created`);
     this.creating.add(name);
@@ -94,6 +101,7 @@ export class SpaceCreation {
       throw new StateConflictError("SPACE_EXISTS", `A volume named "${volumeName}" exists and was not made by Clawdspace`);
     }
     const volume = existing ?? (await this.d.volumes.create(volumeName, { ...this.opts.extraLabels, [LABEL.space]: name }));
+    const agent = this.opts.spaceAgent?.partsFor(name, image, eff.runtime);
     const spec: ContainerSpec = {
       name,
       image,
@@ -110,7 +118,8 @@ export class SpaceCreation {
       runtime: eff.runtime,
       privileges: eff.privileges,
       readOnlyRootfs: !eff.writableRootfs,
-      binds: this.opts.extraCa ? [this.opts.extraCa] : [],
+      binds: [...(this.opts.extraCa ? [this.opts.extraCa] : []), ...(agent ? [agent.bind] : [])],
+      cmd: agent?.cmd,
     };
 
     let id: string;
@@ -188,6 +197,9 @@ export class SpaceCreation {
       throw bad("gpu", `this node has no GPU runtime (no "${GPU_RUNTIME}" runtime registered with the engine), so it cannot give a space a GPU`);
     }
     if (input.repoUrl && eff.network === "none") throw bad("repoUrl", "a repository cannot be cloned into a space with network none");
+    if (input.repoToken && input.repoUrl?.toLowerCase().startsWith("http:") && !this.opts.repoTokenOverHttp) {
+      throw bad("repoToken", "a token is only sent over https (plain http would show it to anyone on the path); set REPO_TOKEN_ALLOW_HTTP=true to allow it");
+    }
     if (!input.repoUrl && (input.repoBranch || input.repoToken || input.repoDest)) throw bad("repoUrl", "repoBranch, repoDest and repoToken need repoUrl");
     // Claude Code's credentials given as env become the space's own, outside the container's environment.
     const split = splitAgentEnv(eff.env);

@@ -112,6 +112,23 @@ export class SpaceLifecycle {
   }
 
   /**
+   * Starts a space that stopped without us (engine restart, reboot, its init killed) unless
+   * it was hibernated meanwhile; the caller has put its network's rules in place first.
+   */
+  async restore(name: string): Promise<boolean> {
+    return this.locked(name, async () => {
+      const record = await this.d.containers.inspect(name);
+      if (record.state !== "stopped" || this.d.state.peek(name)?.hibernatedAt) return false;
+      await this.d.containers.start(name);
+      this.d.activity.record(name, "start");
+      this.d.audit.append({ actor: "server", space: name, type: "space.start", meta: { reason: "restore" } });
+      this.d.log.info({ space: name }, "started a space that stopped without the server, after its network rules");
+      this.emitState(name, "running", "restore");
+      return true;
+    });
+  }
+
+  /**
    * Runs fn against the space, waking it when the engine refuses because it sleeps, then
    * once more. The first attempt goes straight to the engine (no inspect for a running
    * space on the hot path); a refused attempt ran nothing, so the retry is safe for uploads.

@@ -4,6 +4,8 @@ import {
   AuditEventSchema,
   AuditExportQuerySchema,
   AuditListSchema,
+  AuditTypesSchema,
+  AllStatsSchema,
   AuditQuerySchema,
   CapabilitiesSchema,
   CreateSpaceRequestSchema,
@@ -40,6 +42,9 @@ import {
 import { z } from "zod";
 import { TASK_ROUTES } from "../tasks/routeDocs.js";
 import { AGENT_ROUTES } from "../agents/routeDocs.js";
+import { NODE_ROUTES } from "../nodes/routeDocs.js";
+import { PROJECT_ROUTES } from "../projects/routeDocs.js";
+import { TUNNEL_ROUTES } from "../tunnel/routeDocs.js";
 
 type Schema = z.ZodType;
 
@@ -77,7 +82,7 @@ export const ROUTES: RouteDoc[] = [
   { method: "get", path: "/api/health", summary: "Liveness and version (no key needed)", response: HealthSchema, public: true },
   { method: "get", path: "/api/system", summary: "Host and engine figures", response: SystemSchema },
   { method: "get", path: "/api/system/capabilities", summary: "What this node can give a space", response: CapabilitiesSchema },
-  { method: "get", path: "/api/nodes", summary: "Nodes of this installation (this node alone until several join)", response: NodeListSchema },
+  { method: "get", path: "/api/nodes", summary: "Every node of this Clawdspace with its health, latency, since when, capacity and spaces (this node alone until several join)", response: NodeListSchema },
   { method: "get", path: "/api/spaces", summary: "List spaces", response: SpaceListSchema },
   { method: "post", path: "/api/spaces", summary: "Create a space", body: CreateSpaceRequestSchema, response: SpaceEnvelopeSchema, status: 201 },
   { method: "get", path: "/api/spaces/:name", summary: "One space", response: SpaceEnvelopeSchema },
@@ -86,6 +91,7 @@ export const ROUTES: RouteDoc[] = [
   { method: "post", path: "/api/spaces/:name/start", summary: "Resume or start a space", response: LifecycleAnswerSchema },
   { method: "post", path: "/api/spaces/:name/exec", summary: "Run a command (NDJSON stream with Accept: application/x-ndjson)", body: ExecRequestSchema, response: ExecResultSchema },
   { method: "get", path: "/api/spaces/:name/stats", summary: "One stats read: CPU, memory, pids, network, block I/O", response: StatsSchema },
+  { method: "get", path: "/api/stats", summary: "Every running and paused space's CPU, memory and pids with a CPU trend, in one request (one engine list; host cgroup files, no stats call per space)", response: AllStatsSchema },
   { method: "get", path: "/api/spaces/:name/observability", summary: "Top processes and workspace disk use (not audited, not activity, never wakes)", response: ObservabilitySchema },
   { method: "post", path: "/api/spaces/:name/keepalive", summary: "Hold a space awake for ttlMs", body: KeepaliveBody, response: KeepaliveAnswer },
   { method: "get", path: "/api/spaces/:name/sleep", summary: "Why the space would (not) sleep now", response: SleepAnswer },
@@ -112,9 +118,13 @@ export const ROUTES: RouteDoc[] = [
   { method: "put", path: "/api/templates", summary: "Create or replace a template ({yaml}, the fields as JSON, or application/yaml)", body: PutTemplateRequestSchema, rawBody: ["application/yaml"], response: MessageSchema },
   { method: "delete", path: "/api/templates/:name", summary: "Delete a stored template (a built-in's override reverts)", response: MessageSchema },
   { method: "get", path: "/api/audit", summary: "Audit events: the newest limit matching, oldest first", query: AuditQuerySchema, response: AuditListSchema },
+  { method: "get", path: "/api/audit/types", summary: "Event types for a filter: every type the server writes, and any other the log holds", response: AuditTypesSchema },
   { method: "get", path: "/api/audit/export", summary: "Audit events as JSON lines, oldest first", query: AuditExportQuerySchema, rawResponse: "application/x-ndjson" },
   ...TASK_ROUTES,
   ...AGENT_ROUTES,
+  ...NODE_ROUTES,
+  ...PROJECT_ROUTES,
+  ...TUNNEL_ROUTES,
   { method: "get", path: "/api/events", summary: "Server-sent events: space state changes (event: space, data: {space, state, cause, at}) and task starts and ends (event: task)", rawResponse: "text/event-stream" },
   { method: "get", path: "/api/openapi.json", summary: "This document", rawResponse: "application/json" },
   { method: "get", path: "/metrics", summary: "Prometheus metrics", rawResponse: "text/plain" },

@@ -13,7 +13,7 @@ export class SystemService {
     private readonly system: SystemPort,
     private readonly diskPath: string,
     private readonly host: HostFacts = new HostFacts(system),
-    private readonly nodeName: string = os.hostname(),
+    readonly nodeName: string = os.hostname(),
   ) {}
 
   /** This node alone until several join; an engine that does not answer makes it offline, not an error. */

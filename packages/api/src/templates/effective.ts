@@ -3,6 +3,7 @@ import type { CreateSpaceInput, GpuRequest, NetworkMode, PrivilegeLevel, Templat
 import { LABEL, WORKSPACE } from "../engine/naming.js";
 import type { GpuSpec } from "../engine/ports/containers.js";
 import type { SleepPolicy } from "../sleep/decide.js";
+import { tunnelLabels } from "../tunnel/tunnelPolicy.js";
 
 /** What a space is made with: request fields over its template over the server's defaults. */
 export interface EffectiveSettings {
@@ -20,6 +21,8 @@ export interface EffectiveSettings {
   env: Record<string, string>;
   /** Absolute clone target under /workspace. */
   repoDest: string;
+  /** What the tunnel may reach, from the template (docs/SSH.md). */
+  tunnel: Template["tunnel"];
 }
 
 export interface ServerDefaults {
@@ -54,6 +57,7 @@ export function effectiveSettings(input: CreateSpaceInput, templateName: string,
     // The template's env is a default; the request's values win name by name.
     env: { ...t.env, ...input.env },
     repoDest: repoDest ? inWorkspace(repoDest) : WORKSPACE,
+    tunnel: t.tunnel,
   };
 }
 
@@ -79,6 +83,7 @@ export function settingsLabels(s: EffectiveSettings): Record<string, string> {
   if (s.gpu !== false) labels[LABEL.gpuRequest] = JSON.stringify(s.gpu);
   if (s.idleTimeoutMs !== undefined) labels[LABEL.idleTimeoutMs] = String(s.idleTimeoutMs);
   if (s.hibernateAfterMs !== undefined) labels[LABEL.hibernateAfterMs] = String(s.hibernateAfterMs);
+  Object.assign(labels, tunnelLabels(s.tunnel));
   return labels;
 }
 

@@ -29,16 +29,23 @@ export function canRestartEngine(): boolean {
   }
 }
 
-/**
- * Stops dockerd with TERM (as `systemctl restart docker` would) and starts it again the way
- * .ci/setup-engine.sh does; resolves once the engine answers.
- */
-export async function restartEngine(docker: Docker): Promise<void> {
+/** Stops dockerd with TERM (as `systemctl stop docker` would); resolves once it has exited. */
+export async function stopEngine(): Promise<void> {
   const pid = Number(execFileSync("pgrep", ["-x", "dockerd"], { encoding: "utf8" }).trim().split("\n")[0]);
   process.kill(pid, "SIGTERM");
   await until("dockerd to exit", () => !alive(pid), 90_000);
+}
+
+/** Starts dockerd the way .ci/setup-engine.sh does; resolves once the engine answers. */
+export async function startEngine(docker: Docker): Promise<void> {
   const log = openSync(process.env.DOCKERD_LOG ?? "/var/log/clawdspace-dockerd.log", "a");
   const child = spawn("dockerd", [], { detached: true, stdio: ["ignore", log, log] });
   child.unref();
   await until("the engine to answer", () => docker.ping().then(() => true, () => false), 90_000);
+}
+
+/** An engine restart, as `systemctl restart docker` does it. */
+export async function restartEngine(docker: Docker): Promise<void> {
+  await stopEngine();
+  await startEngine(docker);
 }

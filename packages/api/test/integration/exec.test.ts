@@ -1,10 +1,17 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { EXEC_PATHS, expectPath, pathCounts } from "./execPaths.js";
 import { useServerWithSpace } from "./fixture.js";
 import { engineAvailable } from "./support.js";
 
-describe.skipIf(!engineAvailable)("exec on the real engine", () => {
-  const s = useServerWithSpace("exec");
+describe.skipIf(!engineAvailable).each(EXEC_PATHS)("exec on the real engine via $path", ({ path, env }) => {
+  const s = useServerWithSpace("exec", { env });
   const { name } = s;
+  let before: ReturnType<typeof pathCounts>;
+  beforeEach(() => {
+    before = pathCounts(s);
+  });
+  // Every guarantee below is proven on the path this suite names, not on whichever answered.
+  afterEach(() => expectPath(s, path, before));
 
   it("keeps stdout and stderr apart and passes exit code 42", async () => {
     const r = await s.client.exec(name, { command: "echo out; echo err >&2; exit 42" });
@@ -102,6 +109,7 @@ describe.skipIf(!engineAvailable)("exec on the real engine", () => {
   });
 
   it("rejects bad input with a 400", async () => {
+    await s.exec("true"); // bad input never reaches a space: this keeps the path check honest
     for (const body of [
       {},
       { command: "" },

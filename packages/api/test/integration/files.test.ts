@@ -6,7 +6,8 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { extract, pack } from "tar-stream";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { EXEC_PATHS, expectPath, pathCounts } from "./execPaths.js";
 import { useServerWithSpace } from "./fixture.js";
 import { engineAvailable } from "./support.js";
 
@@ -41,8 +42,14 @@ async function untar(stream: ReadableStream<Uint8Array>) {
   return out;
 }
 
-describe.skipIf(!engineAvailable)("files on the real engine", () => {
-  const s = useServerWithSpace("files");
+describe.skipIf(!engineAvailable).each(EXEC_PATHS)("files on the real engine via $path", ({ path, env }) => {
+  const s = useServerWithSpace("files", { env });
+  let before: ReturnType<typeof pathCounts>;
+  beforeEach(() => {
+    before = pathCounts(s);
+  });
+  // Files run over exec: each test's calls must have taken the path this suite names.
+  afterEach(() => expectPath(s, path, before));
   const { name, sh } = s;
   let dir: string;
 
@@ -199,6 +206,7 @@ describe.skipIf(!engineAvailable)("files on the real engine", () => {
   });
 
   it("a missing space is SPACE_NOT_FOUND", async () => {
+    await s.client.listFiles(s.name, "/"); // a missing space reaches no agent: this keeps the path check honest
     await expect(s.client.listFiles("no-such-space-xyz")).rejects.toMatchObject({ status: 404, code: "SPACE_NOT_FOUND" });
     await expect(s.client.writeFile("no-such-space-xyz", "/a", "x")).rejects.toMatchObject({ status: 404, code: "SPACE_NOT_FOUND" });
   });

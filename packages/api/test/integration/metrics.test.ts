@@ -30,6 +30,26 @@ describe.skipIf(!engineAvailable)("stats, observability and metrics on the real 
     expect(st.cpuPercent).toBeLessThanOrEqual(105);
   });
 
+  it("GET /api/stats reads every space from one list and the host's cgroup files: the loop's CPU, the limit, no stats call", async () => {
+    await s.client.allStats();
+    await new Promise((r) => setTimeout(r, 1500));
+    const before = s.calls.counts();
+    const all = await s.client.allStats();
+    const after = s.calls.counts();
+    const mine = all.stats.find((x) => x.name === name)!;
+    expect(mine).toBeDefined();
+    expect(mine.state).toBe("running");
+    expect(mine.memoryLimitBytes).toBe(256 * 1024 * 1024);
+    expect(mine.memoryUsageBytes).toBeGreaterThan(0);
+    expect(mine.pids).toBeGreaterThanOrEqual(2);
+    expect(mine.cpuPercent!).toBeGreaterThan(20);
+    expect(mine.cpuPercent!).toBeLessThanOrEqual(105);
+    const delta = (op: string) => (after[op] ?? 0) - (before[op] ?? 0);
+    expect(delta("list")).toBe(1);
+    expect(delta("stats") + delta("usage") + delta("cpuUsage") + delta("inspect")).toBe(0);
+    expect(delta("cgroupRead")).toBe(all.stats.length);
+  });
+
   it("observability lists the busy process first and the workspace's disk use, without audit or activity", async () => {
     await s.client.exec(name, { command: "head -c 5000000 /dev/zero > /workspace/five-mb" });
     const before = s.deps.audit.count();

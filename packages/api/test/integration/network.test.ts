@@ -152,6 +152,15 @@ echo "host:$(curl -sS -m 5 http://$gw:${hostPort}/ 2>&1 | head -c 120)"`,
     expect(iptables("-S", "FORWARD")).toContain(`-i ${bridge} -j ${chainsOf(bridge).forward}`);
   });
 
+  it("IPv6 is off on both policy networks (the rules are IPv4): no address but loopback's, no route", async () => {
+    for (const key of ["inet", "lan"]) {
+      const out = await s.client.exec(spaces[key]!, { command: "cat /proc/sys/net/ipv6/conf/all/disable_ipv6; grep -v ' lo$' /proc/net/if_inet6; true" });
+      expect(out.stdout).toBe("1\n");
+      const info = await s.docker.getNetwork(networkNames(testNetworkPrefix(runId), key === "inet" ? "internet" : "lan").name).inspect();
+      expect(info.EnableIPv6).toBe(false);
+    }
+  });
+
   it("none: no interface but loopback, nothing reachable", async () => {
     const out = await probe(s, "none");
     expect(out).toContain("links:lo \n");

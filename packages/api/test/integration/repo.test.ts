@@ -53,7 +53,7 @@ describe.skipIf(!engineAvailable)("repositories at create, from a git server the
     },
   });
   // after the git server's hooks: started once it serves, closed before it goes
-  const s = useTestServer({ logStream: stream });
+  const s = useTestServer({ logStream: stream, env: { REPO_TOKEN_ALLOW_HTTP: "true" } });
 
   it("clones a public repository's branch into the template's folder", async () => {
     await s.client.putTemplate({ name: "t-repo", workspace: { defaultRepoDest: "code" }, network: { mode: "lan" } });

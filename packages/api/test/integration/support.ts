@@ -57,6 +57,7 @@ export async function startTestServer(env: Record<string, string> = {}, opts: { 
   const wss = attachTerminal(server, deps);
   if (env.HISTORY_POLL_MS) deps.history.start();
   deps.taskParts.watcher.start();
+  deps.policyGuard?.start(cfg.network.watchMs);
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
@@ -70,6 +71,7 @@ export async function startTestServer(env: Record<string, string> = {}, opts: { 
       fetch(url + path, { ...init, headers: { authorization: `Bearer ${key}`, ...(init.headers as Record<string, string>) } }),
     deps,
     close: async () => {
+      deps.policyGuard?.stop();
       await deps.worker.stop();
       await deps.terminals.close();
       wss.close();

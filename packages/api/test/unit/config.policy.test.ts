@@ -20,7 +20,7 @@ const fails = (env: Record<string, string>, variable: string) => {
 describe("network and CA settings", () => {
   it("defaults: policy on, prefix clawdsp, helper image, no extra CA", () => {
     const cfg = loadConfig(base);
-    expect(cfg.network).toEqual({ policy: true, prefix: "clawdsp", helperImage: "clawdspace/netpolicy:latest", dnsServers: undefined, reapplyMs: 60_000 });
+    expect(cfg.network).toEqual({ policy: true, prefix: "clawdsp", helperImage: "clawdspace/netpolicy:latest", dnsServers: undefined, reapplyMs: 60_000, watchMs: 2000 });
     expect(loadConfig({ ...base, CLAWDSPACE_DNS_SERVERS: "10.0.0.2, 192.168.1.1" }).network.dnsServers).toEqual(["10.0.0.2", "192.168.1.1"]);
     expect(cfg.extraCa).toBeUndefined();
   });

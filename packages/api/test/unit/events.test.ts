@@ -1,5 +1,5 @@
 import { mkdtempSync, writeFileSync, mkdirSync } from "node:fs";
-import { createServer } from "node:http";
+import { createServer, get } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -39,6 +39,8 @@ describe("GET /api/events", () => {
       }
       expect((await created).status).toBe(201);
       expect(text).toMatch(/event: space\ndata: \{"space":"ev1","state":"running","cause":"create"/);
+      // The audit append rides the stream too, as its id and type alone (no meta).
+      expect(text).toMatch(/event: audit\ndata: \{"id":\d+,"type":"space.create","space":"ev1","ts":"[^"]+"\}\n/);
       expect(text).toContain(": keep-alive");
       expect(t.deps.events.listenerCount()).toBeGreaterThan(before);
       ac.abort();
@@ -82,6 +84,51 @@ describe("the dashboard at /", () => {
     expect(api.body.code).toBe("NOT_FOUND");
     const metrics = await request(app).get("/metrics").set("Accept", "text/html");
     expect(metrics.status).toBe(401);
+  });
+
+  it("sends a precompressed asset in the best encoding the browser takes, with its own type, else as it is", async () => {
+    const { gzipSync, brotliCompressSync, gunzipSync, brotliDecompressSync } = await import("node:zlib");
+    const js = "console.log('compress me');".repeat(100);
+    writeFileSync(join(dir, "assets", "big-1.js"), js);
+    writeFileSync(join(dir, "assets", "big-1.js.br"), brotliCompressSync(js));
+    writeFileSync(join(dir, "assets", "big-1.js.gz"), gzipSync(js));
+    const t = makeApp();
+    const app = createApp({ ...t.deps, webDir: dir });
+    // Node's http client leaves the body as it came (supertest would decode it).
+    const server = createServer(app);
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const port = (server.address() as AddressInfo).port;
+    const raw = (path: string, acceptEncoding: string) =>
+      new Promise<{ headers: import("node:http").IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+        get({ host: "127.0.0.1", port, path, headers: { "accept-encoding": acceptEncoding } }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("end", () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+        }).on("error", reject);
+      });
+    try {
+    const br = await raw("/assets/big-1.js", "gzip, deflate, br");
+    expect(br.headers["content-encoding"]).toBe("br");
+    expect(br.headers["content-type"]).toMatch(/^text\/javascript|^application\/javascript/);
+    expect(br.headers.vary).toMatch(/Accept-Encoding/);
+    expect(br.headers["cache-control"]).toContain("immutable");
+    expect(brotliDecompressSync(br.body).toString()).toBe(js);
+    const gz = await raw("/assets/big-1.js", "gzip");
+    expect(gz.headers["content-encoding"]).toBe("gzip");
+    expect(gunzipSync(gz.body).toString()).toBe(js);
+    const plain = await raw("/assets/big-1.js", "identity");
+    expect(plain.headers["content-encoding"]).toBeUndefined();
+    expect(plain.headers.vary).toMatch(/Accept-Encoding/);
+    expect(plain.body.toString()).toBe(js);
+    const refused = await raw("/assets/big-1.js", "br;q=0, gzip");
+    expect(refused.headers["content-encoding"]).toBe("gzip");
+    // A file the build did not compress goes as it is, with no Vary.
+    const small = await raw("/assets/app-abc.js", "br");
+    expect(small.headers["content-encoding"]).toBeUndefined();
+    expect(small.body.toString()).toBe("console.log(1)");
+    } finally {
+      server.close();
+    }
   });
 
   it("serves nothing when the folder has no build, so the API works alone", async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { applyScript, chainsOf, removeScript, resolversOf } from "../../src/network/rules.js";
 import { createSpace, makeApp } from "./helpers.js";
 
-const policyConfig = { network: { policy: true, prefix: "cstest", helperImage: "clawdspace/netpolicy:test", dnsServers: undefined, reapplyMs: 0 } };
+const policyConfig = { network: { policy: true, prefix: "cstest", helperImage: "clawdspace/netpolicy:test", dnsServers: undefined, reapplyMs: 0, watchMs: 2000 } };
 
 describe("network rules", () => {
   it("internet refuses private ranges, link-local and the host, but lets DNS reach a private resolver", () => {

@@ -1,34 +1,15 @@
 #!/usr/bin/env node
-import { CommanderError } from "commander";
-import { toCliError } from "../errors.js";
-import { EXIT } from "../exitCodes.js";
-import { buildProgram } from "../program.js";
+import module from "node:module";
+import { fastExecArgs, runFastExec } from "./fastExec.js";
 
-// `clawdspace list | head -1`: the reader went away; stop quietly as other tools do.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on("error", (e: NodeJS.ErrnoException) => {
-    if (e.code === "EPIPE") process.exit(EXIT.PIPE);
-    throw e;
-  });
-}
+// The installed command is dist/bin/clawdspace.cjs, this file bundled as CommonJS (scripts/bundle.mjs):
+// a plain `exec` (what agents run in a loop) never loads the ESM loader, commander or the bundle.
+const full = async () => {
+  // Node >= 22.1 keeps what it compiled of the bundle on disk between runs; 20.19 has no such cache.
+  (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
+  await import("./main.js");
+};
 
-const program = buildProgram();
-
-try {
-  await program.parseAsync(process.argv);
-  // Done: leave now rather than wait for idle keep-alive sockets and timers to wind down.
-  // (stdout and stderr writes to pipes, files and terminals are synchronous on POSIX.)
-  process.exit();
-} catch (e) {
-  if (e instanceof CommanderError) {
-    if (e.code === "commander.helpDisplayed" || e.code === "commander.version") process.exit(0);
-    if (e.code === "commander.help" || e.code === "commander.executeSubCommandAsync") process.exit(EXIT.USAGE);
-    process.stderr.write(`clawdspace: ${e.message.replace(/^error: /, "").replace(/\s*\n\s*/g, " ")} (USAGE)\n`);
-    process.exit(EXIT.USAGE);
-  }
-  const err = toCliError(e);
-  process.stderr.write(`clawdspace: ${err.message} (${err.code})\n`);
-  process.exitCode = err.exitCode;
-}
-
-
+const fast = fastExecArgs(process.argv.slice(2));
+if (fast) void runFastExec(fast, full);
+else void full();

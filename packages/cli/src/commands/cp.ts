@@ -6,7 +6,7 @@ import { ClawdspaceApiError } from "@clawdspace/shared/client";
 import type { Context } from "../context.js";
 import { usageError } from "../errors.js";
 import { packPath } from "../cp/pack.js";
-import { Progress } from "../cp/progress.js";
+import { counted, Progress } from "../cp/progress.js";
 import { parseEnd, remoteBase, remoteParent } from "../cp/spec.js";
 import { unpack } from "../cp/unpack.js";
 
@@ -35,16 +35,7 @@ export async function run(ctx: Context, [srcArg, dstArg]: string[], opts: { quie
     const top = into ? basename(resolve(src.path)) : remoteBase(dst.path);
     const progress = new Progress(`↑ ${src.path}`, progressTo);
     const pack = packPath(src.path, top, warn);
-    await ctx.client.uploadArchive(
-      dst.space,
-      folder,
-      (async function* () {
-        for await (const chunk of pack as AsyncIterable<Buffer>) {
-          progress.add(chunk.length);
-          yield chunk;
-        }
-      })(),
-    );
+    await ctx.client.uploadArchive(dst.space, folder, counted(pack as AsyncIterable<Buffer>, progress));
     progress.done();
     return;
   }

@@ -10,6 +10,10 @@ interface CreateOpts {
   image?: string;
   env?: string[];
   gpu?: boolean;
+  from?: string | true;
+  exclude?: string[];
+  quiet?: boolean;
+  node?: string;
 }
 
 export async function run(ctx: Context, [name]: string[], opts: CreateOpts): Promise<void> {
@@ -21,16 +25,29 @@ export async function run(ctx: Context, [name]: string[], opts: CreateOpts): Pro
   if (opts.image !== undefined) req.image = opts.image;
   if (opts.env?.length) req.env = parseEnvPairs(opts.env);
   if (opts.gpu) req.gpu = true;
+  if (opts.node !== undefined) req.node = opts.node;
   const tty = !ctx.json && ctx.err.isTTY;
-  if (tty) ctx.err.write(paint.dim(ctx.colourErr)(`creating ${name}...`));
-  let space;
-  try {
-    space = await ctx.client.createSpace(req);
-  } finally {
-    if (tty) ctx.err.write("\r\x1b[K");
+  const create = async () => {
+    if (tty) ctx.err.write(paint.dim(ctx.colourErr)(`creating ${name}...`));
+    try {
+      return await ctx.client.createSpace(req);
+    } finally {
+      if (tty) ctx.err.write("\r\x1b[K");
+    }
+  };
+  if (opts.from !== undefined) {
+    const { createFrom } = await import("../project/importProject.js");
+    const from = { dir: opts.from === true ? "." : opts.from, exclude: opts.exclude ?? [], quiet: opts.quiet };
+    const { space, project } = await createFrom(ctx, create, name!, from);
+    if (ctx.json) return printJson({ space, project: project.project });
+    const p = project.project;
+    const what = p.kind === "git" ? `${p.base.slice(0, 12)} on branch ${p.branch}, with the staged and working state` : `${p.entries} entries`;
+    ctx.out.write(`created ${paint.bold(ctx.colour)(space.name)} from ${from.dir}: ${what}\n`);
+    return;
   }
+  const space = await create();
   if (ctx.json) return printJson({ space });
   ctx.out.write(
-    `created ${paint.bold(ctx.colour)(space.name)}: ${space.state ?? space.status}, ${formatBytes(space.memory)}, ${space.cpus} cpu${space.cpus === 1 ? "" : "s"}, ${space.image}${space.template ? `, template ${space.template}` : ""}\n`,
+    `created ${paint.bold(ctx.colour)(space.name)}: ${space.state ?? space.status}, ${formatBytes(space.memory)}, ${space.cpus} cpu${space.cpus === 1 ? "" : "s"}, ${space.image}${space.template ? `, template ${space.template}` : ""}${space.node ? `, on node ${space.node}` : ""}\n`,
   );
 }

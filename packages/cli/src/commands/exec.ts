@@ -1,9 +1,9 @@
 import type { ExecRequest } from "@clawdspace/shared/client";
 import type { Command } from "commander";
 import type { Context } from "../context.js";
-import { CliError, usageError } from "../errors.js";
-import { EXIT } from "../exitCodes.js";
+import { usageError } from "../errors.js";
 import { parseDuration, printJson, write } from "../output.js";
+import { STREAM_ENDED, execLineStep, type ExecEnd } from "./execLines.js";
 import { parseEnvPairs } from "./envPairs.js";
 
 interface ExecOpts {
@@ -59,13 +59,14 @@ export async function run(ctx: Context, [name, ...given]: string[], givenOpts: E
   }
 
   for await (const line of ctx.client.execStream(name!, req)) {
-    if ("stream" in line) await write(line.stream === "stderr" ? ctx.err : ctx.out, line.data);
-    else if ("error" in line) throw new CliError(line.error, line.code, EXIT.FAILURE);
-    else {
-      if (line.timedOut) ctx.err.write(`clawdspace: the command was killed at its ${opts.timeout} timeout (EXEC_TIMEOUT)\n`);
-      process.exitCode = line.timedOut ? EXIT.TIMEOUT : line.exitCode;
-      return;
-    }
+    const step = execLineStep(line, opts.timeout);
+    if ("stream" in step) await write(step.stream === "stderr" ? ctx.err : ctx.out, step.data);
+    else return end(ctx, step);
   }
-  throw new CliError("the server ended the exec stream without an exit code", "STREAM_ENDED", EXIT.UNAVAILABLE);
+  end(ctx, STREAM_ENDED);
+}
+
+function end(ctx: Context, step: ExecEnd): void {
+  if (step.message) ctx.err.write(step.message);
+  process.exitCode = step.exitCode;
 }

@@ -6,16 +6,18 @@ import tar from "tar-stream";
 
 /**
  * A tar of a local file or folder, its top entry named `top`: modes, mtimes and symlinks (as
- * links, not followed) kept; sockets, fifos and devices skipped with a warning.
+ * links, not followed) kept; sockets, fifos and devices skipped with a warning. `skip` leaves out
+ * a path (relative to `src`) and, for a folder, everything under it.
  */
-export function packPath(src: string, top: string, warn: (msg: string) => void): tar.Pack {
+export function packPath(src: string, top: string, warn: (msg: string) => void, skip?: (rel: string, isDir: boolean) => boolean): tar.Pack {
   const pack = tar.pack();
-  const walk = async (path: string, name: string): Promise<void> => {
+  const walk = async (path: string, name: string, rel = ""): Promise<void> => {
     const st = await lstat(path);
+    if (rel && skip?.(rel, st.isDirectory())) return;
     const base = { name, mode: st.mode & 0o7777 & ~0o6000, mtime: st.mtime };
     if (st.isDirectory()) {
       pack.entry({ ...base, type: "directory" });
-      for (const child of (await readdir(path)).sort()) await walk(join(path, child), `${name}/${child}`);
+      for (const child of (await readdir(path)).sort()) await walk(join(path, child), `${name}/${child}`, rel ? `${rel}/${child}` : child);
     } else if (st.isSymbolicLink()) {
       pack.entry({ ...base, type: "symlink", linkname: await readlink(path) });
     } else if (st.isFile()) {

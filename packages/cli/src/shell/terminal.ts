@@ -1,6 +1,7 @@
-import { ClawdspaceApiError, type TerminalServerMessage } from "@clawdspace/shared/client";
+import type { TerminalServerMessage } from "@clawdspace/shared/client";
 import WebSocket from "ws";
 import { DetachMatcher } from "./detachKeys.js";
+import { upgradeRefusal } from "../http/upgradeRefusal.js";
 
 export interface TerminalOptions {
   /** the terminal's ws:// URL (ClawdspaceClient.terminalUrl); the key never goes in it */
@@ -83,17 +84,8 @@ export function runTerminal(o: TerminalOptions): Promise<TerminalEnd> {
     };
 
     ws.on("unexpected-response", (_req, res) => {
-      let body = "";
-      res.on("data", (c: Buffer) => (body += c.toString()));
-      res.on("end", () => {
+      void upgradeRefusal(res, "terminal").then((err) => {
         cleanup();
-        let err: ClawdspaceApiError;
-        try {
-          const parsed = JSON.parse(body) as { error?: string; code?: string; details?: Record<string, unknown> };
-          err = new ClawdspaceApiError(res.statusCode ?? 0, parsed.code ?? "UNKNOWN", parsed.error ?? `HTTP ${res.statusCode}`, parsed.details);
-        } catch {
-          err = new ClawdspaceApiError(res.statusCode ?? 0, "UNKNOWN", `the terminal was refused: HTTP ${res.statusCode}`);
-        }
         reject(err);
       });
     });

@@ -21,7 +21,7 @@ declare module "vitest" {
 export const engineAvailable = inject("engine");
 export const runId = inject("runId");
 
-export const CLI = fileURLToPath(new URL("../../dist/bin/clawdspace.js", import.meta.url));
+export const CLI = fileURLToPath(new URL("../../dist/bin/clawdspace.cjs", import.meta.url));
 
 if (!existsSync(CLI)) throw new Error(`the CLI is not built (${CLI} is missing): run npm run build first`);
 
@@ -47,18 +47,23 @@ export async function cliEnv(extra: Record<string, string> = {}): Promise<CliEnv
   return { home, env: { PATH: process.env.PATH ?? "", HOME: home, NO_COLOR: "1", ...extra } };
 }
 
-/** Runs the built `clawdspace` binary as a user would. */
-export function cli(e: CliEnv, args: string[], opts: { input?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
+/** Runs a program to its end with exactly this environment, collecting its output. */
+export function runProcess(cmd: string, args: string[], env: Record<string, string>, input = ""): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...e.env, ...opts.env }, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(cmd, args, { env, stdio: ["pipe", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (b: Buffer) => (stdout += b.toString()));
     child.stderr.on("data", (b: Buffer) => (stderr += b.toString()));
     child.on("error", reject);
     child.on("close", (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(opts.input ?? "");
+    child.stdin.end(input);
   });
+}
+
+/** Runs the built `clawdspace` binary as a user would. */
+export function cli(e: CliEnv, args: string[], opts: { input?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
+  return runProcess(process.execPath, [CLI, ...args], { ...e.env, ...opts.env }, opts.input);
 }
 
 /** A space name unique to this run. */

@@ -19,6 +19,8 @@ export const AUDIT_TYPE_RE = /^[a-z][a-z0-9_.-]{0,63}$/;
 
 export const AuditQuerySchema = z.object({
   space: SpaceNameSchema.optional(),
+  /** ours: one node's events (its cursors); without it, every node's newest, merged by time. */
+  node: SpaceNameSchema.optional(),
   type: z.string().regex(AUDIT_TYPE_RE, { error: "type must look like space.exec" }).optional(),
   limit: z.coerce
     .number({ error: "limit must be a number" })
@@ -50,6 +52,8 @@ export const AuditEventSchema = z.object({
   actor: z.string().optional().describe("the API key's name, or worker for the sleep worker"),
   requestId: z.string().optional(),
   meta: z.record(z.string(), z.unknown()).optional(),
+  /** ours: the node that wrote it (in a merged list of several nodes). */
+  node: z.string().optional(),
 });
 export type AuditEvent = z.infer<typeof AuditEventSchema>;
 
@@ -61,3 +65,9 @@ export const AuditListSchema = z.object({
   nextAfter: z.number().int().nullable(),
 });
 export type AuditList = z.infer<typeof AuditListSchema>;
+
+/** `event: audit` of GET /api/events: that an event was written (its id and type), never its details. */
+export const AuditAppendedSchema = z.object({ id: z.number().int(), type: z.string(), space: z.string().optional(), ts: z.string() });
+export type AuditAppended = z.infer<typeof AuditAppendedSchema>;
+
+export const AuditTypesSchema = z.object({ types: z.array(z.string()).describe("sorted: every type the server writes, and any other the log holds") });

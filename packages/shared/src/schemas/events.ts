@@ -9,5 +9,7 @@ export const SpaceChangeEventSchema = z.object({
   /** "create", "user", "idle", "wake:<cause>", "restore", ... */
   cause: z.string(),
   at: z.string().describe("ISO 8601"),
+  /** ours: the node the space lives on (in a stream merged from several nodes). */
+  node: z.string().optional(),
 });
 export type SpaceChangeEvent = z.infer<typeof SpaceChangeEventSchema>;

@@ -5,6 +5,8 @@ import { GpuRequestSchema, NETWORK_MODES, PRIVILEGE_LEVELS, RuntimeNameSchema, W
 
 export const SPACE_STATUSES = ["running", "paused", "stopped"] as const;
 export const SPACE_STATES = ["running", "paused", "sleeping", "hibernated", "stopped"] as const;
+/** ours: what a list says of a space whose node does not answer (the rest comes from that node's last list). */
+export const SPACE_VIEW_STATES = [...SPACE_STATES, "unreachable"] as const;
 export const SLEEP_BLOCKERS = ["lease", "cpu", "exec", "terminal", "task", "veto:git", "veto:pkg", "user-paused", "disabled"] as const;
 export const ACTIVITY_SOURCES = ["create", "start", "exec", "files", "terminal", "task", "keepalive", "cpu", "wake"] as const;
 
@@ -85,6 +87,8 @@ export const CreateSpaceRequestSchema = z.strictObject({
   repoToken: z.string().min(1).max(4096).regex(/^[\x21-\x7e]+$/, { error: "repoToken must be printable ASCII without spaces" }).optional(),
   // ours: Claude Code credentials for this space alone, over the operator's (never answered back)
   agent: AgentCredentialsSchema.optional(),
+  // ours: the node to make it on (several machines as one Clawdspace); absent: the one with most headroom
+  node: SpaceNameSchema.optional(),
 });
 /** What a client sends. */
 export type CreateSpaceRequest = z.input<typeof CreateSpaceRequestSchema>;
@@ -95,7 +99,7 @@ export const SpaceSchema = z.object({
   name: z.string(),
   id: z.string(),
   status: z.enum(SPACE_STATUSES),
-  state: z.enum(SPACE_STATES),
+  state: z.enum(SPACE_VIEW_STATES),
   created: z.string(),
   started: z.string().nullable(),
   image: z.string(),

@@ -15,7 +15,7 @@ export const CapabilitiesSchema = z.object({
 });
 export type Capabilities = z.infer<typeof CapabilitiesSchema>;
 
-/** GET /api/nodes: this node alone until several join. */
+/** GET /api/nodes: this node alone until several join (CLAWDSPACE_NODES, tailscale discovery). */
 export const NodeListSchema = z.object({
   nodes: z.array(
     z.object({
@@ -24,6 +24,15 @@ export const NodeListSchema = z.object({
       status: z.enum(["online", "offline"]),
       latencyMs: z.number().nullable(),
       capabilities: CapabilitiesSchema.optional(),
+      // ours: several nodes as one Clawdspace
+      self: z.boolean().optional(),
+      /** Since when the node has had this status (ISO 8601), null before its first check. */
+      since: z.string().nullable().optional(),
+      lastSeenAt: z.string().nullable().optional(),
+      /** Its spaces and what they were given (the placement's view of its headroom). */
+      spaces: z.number().optional(),
+      allocated: z.object({ memory: z.number(), cpus: z.number() }).optional(),
+      error: z.string().optional(),
     }),
   ),
   lastUpdatedAt: z.string(),
@@ -89,3 +98,23 @@ export const ObservabilitySchema = z.object({
   disk: z.object({ workspaceBytes: z.number(), measuredAt: z.string(), cached: z.boolean() }).nullable(),
 });
 export type Observability = z.infer<typeof ObservabilitySchema>;
+
+/** One space in GET /api/stats: its load now and a short CPU trend, from one read of every space. */
+export const SpaceLoadSchema = z.object({
+  name: z.string(),
+  state: z.enum(["running", "paused"]),
+  cpuPercent: z.number().nullable().describe("share of one CPU since the previous read (200 = two cores); null until a second read exists"),
+  memoryUsageBytes: z.number(),
+  memoryLimitBytes: z.number().describe("0: no limit"),
+  pids: z.number(),
+  at: z.string().describe("ISO 8601: when this read was taken"),
+  trend: z.array(z.number()).describe("CPU percent of the last minutes, oldest first, one point per trendStepMs"),
+});
+export type SpaceLoad = z.infer<typeof SpaceLoadSchema>;
+
+export const AllStatsSchema = z.object({
+  stats: z.array(SpaceLoadSchema).describe("running and paused spaces; stopped ones use nothing"),
+  trendStepMs: z.number(),
+  at: z.string(),
+});
+export type AllStats = z.infer<typeof AllStatsSchema>;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { CpusSchema, EnvSchema, MemorySchema, SPACE_NAME_RE } from "./common.js";
+import { TcpPortSchema } from "./tunnel.js";
 
 export const NETWORK_MODES = ["none", "internet", "lan"] as const;
 export type NetworkMode = (typeof NETWORK_MODES)[number];
@@ -85,6 +86,13 @@ export const TemplateSchema = z.strictObject({
     .strictObject({ idleTimeout: DurationSchema.optional(), hibernateAfter: DurationSchema.optional() })
     .default({}),
   env: EnvSchema.optional(),
+  /** What the tunnel may reach (docs/SSH.md): sshd, and which ports on the space's loopback ("all" or a list; [] closes every port). */
+  tunnel: z
+    .strictObject({
+      ssh: z.boolean({ error: "tunnel.ssh must be true or false" }).optional(),
+      ports: z.union([z.literal("all"), z.array(TcpPortSchema).max(1024, { error: "tunnel.ports holds at most 1024 ports" })], { error: 'tunnel.ports must be "all" or a list of ports' }).optional(),
+    })
+    .default({}),
 });
 export type TemplateInput = z.input<typeof TemplateSchema>;
 export type Template = z.output<typeof TemplateSchema>;

@@ -20,9 +20,14 @@ export function onUnauthorized(l: Listener): () => void {
 // Looked up at each call rather than bound once, so the page's fetch is whatever it is then.
 const pageFetch: typeof fetch = (input, init) => fetch(input, init);
 
+/** Sends the person back to sign in; also for answers that did not come through the client (an upload's XHR). */
+export function reportUnauthorized(): void {
+  unauthorizedListeners.forEach((l) => l());
+}
+
 const watchingFetch: typeof fetch = async (input, init) => {
   const res = await pageFetch(input, init);
-  if (res.status === 401) unauthorizedListeners.forEach((l) => l());
+  if (res.status === 401) reportUnauthorized();
   return res;
 };
 

@@ -15,6 +15,14 @@ export function useSpaceEvents(): StreamState {
     const ac = new AbortController();
     let delay = 1000;
     let connectedBefore = false;
+    // A burst of events (an agent's thousand execs) is one re-read, at most every 500 ms, not one per event.
+    let auditTimer: ReturnType<typeof setTimeout> | undefined;
+    const auditSoon = () => {
+      auditTimer ??= setTimeout(() => {
+        auditTimer = undefined;
+        void qc.invalidateQueries({ queryKey: ["audit"] });
+      }, 500);
+    };
     const run = async () => {
       while (!ac.signal.aborted) {
         try {
@@ -29,9 +37,11 @@ export function useSpaceEvents(): StreamState {
           }
           connectedBefore = true;
           for await (const c of changes) {
+            // A new audit event (every change below writes one too): the audit views re-read.
+            auditSoon();
+            if (c.kind === "audit") continue;
             // A task's start or end changes its space too: a running task is a reason to stay awake.
             void qc.invalidateQueries({ queryKey: ["spaces"] });
-            void qc.invalidateQueries({ queryKey: ["audit"] });
             if (c.kind === "task") void qc.invalidateQueries({ queryKey: ["tasks"] });
             else void qc.invalidateQueries({ queryKey: ["terminals", c.event.space] });
           }
@@ -44,7 +54,10 @@ export function useSpaceEvents(): StreamState {
       }
     };
     void run();
-    return () => ac.abort();
+    return () => {
+      ac.abort();
+      clearTimeout(auditTimer);
+    };
   }, [qc]);
   return state;
 }

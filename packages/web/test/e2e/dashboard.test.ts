@@ -110,7 +110,7 @@ describe.skipIf(!engineAvailable || !browserAvailable)("the dashboard in a real 
         await shot("spaces");
 
         await page.getByRole("link", { name: "System" }).click();
-        await page.getByRole("heading", { name: "Host" }).waitFor();
+        await page.getByRole("heading", { name: /^Host/ }).waitFor();
         await shot("system");
         await page.getByRole("link", { name: "Audit" }).click();
         await page.getByLabel("Space").fill(name);
@@ -123,7 +123,7 @@ describe.skipIf(!engineAvailable || !browserAvailable)("the dashboard in a real 
         for (const n of [name, other]) {
           await page.getByRole("button", { name: `Destroy ${n}` }).click();
           await page.getByLabel("Also delete the volume and its files").check();
-          await page.getByRole("button", { name: "Destroy with its files" }).click();
+          await page.getByRole("button", { name: "Destroy container and volume" }).click();
           await page.locator(`li[data-space="${n}"]`).waitFor({ state: "detached", timeout: 60_000 });
         }
         await shot("spaces-after");

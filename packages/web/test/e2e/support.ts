@@ -56,3 +56,19 @@ export async function startServer(env: Record<string, string> = {}): Promise<Das
 export function spaceName(prefix: string): string {
   return `t${runId}-${prefix}-${randomBytes(2).toString("hex")}`;
 }
+
+const NEEDS_NAME = new Set(["button", "link", "textbox", "combobox", "checkbox", "meter", "img", "progressbar", "dialog", "alertdialog", "navigation", "tab"]);
+
+/**
+ * Controls and images with no accessible name, from chromium's own accessibility tree (what a screen
+ * reader is given). No Lighthouse or axe here: this is the part of their audit a page most often fails.
+ */
+export async function unnamedControls(page: import("playwright-core").Page): Promise<string[]> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { nodes } = (await cdp.send("Accessibility.getFullAXTree")) as { nodes: Array<{ ignored?: boolean; role?: { value?: string }; name?: { value?: string } }> };
+    return nodes.filter((n) => !n.ignored && NEEDS_NAME.has(String(n.role?.value)) && !String(n.name?.value ?? "").trim()).map((n) => String(n.role?.value));
+  } finally {
+    await cdp.detach();
+  }
+}

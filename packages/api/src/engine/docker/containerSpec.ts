@@ -1,6 +1,6 @@
 import type Docker from "dockerode";
 import { WORKSPACE, containerNameOf } from "../naming.js";
-import type { ContainerSpec, GpuSpec } from "../ports/containers.js";
+import type { ContainerSpec, GpuSpec, RestartPolicy } from "../ports/containers.js";
 
 /** Docker's device request for a GPU spec: all GPUs (-1), a count, or device ids. */
 export function deviceRequestsOf(gpu: GpuSpec) {
@@ -27,6 +27,7 @@ export function createOptionsOf(spec: ContainerSpec): Docker.ContainerCreateOpti
     name: containerNameOf(spec.name),
     Hostname: spec.name,
     Image: spec.image,
+    ...(spec.cmd ? { Cmd: spec.cmd } : {}),
     WorkingDir: WORKSPACE,
     // Whatever USER the image names: the space's processes are the sandbox user's (root only through an exec that asks).
     User: "1001:1001",
@@ -47,14 +48,20 @@ export function createOptionsOf(spec: ContainerSpec): Docker.ContainerCreateOpti
       CapDrop: spec.privileges === "strict" ? ["ALL"] : undefined,
       ReadonlyRootfs: spec.readOnlyRootfs,
       Tmpfs: tmpfsOf(spec),
-      RestartPolicy: { Name: "unless-stopped" },
+      // On a policy network the engine must not start the space before the server has its rules in place
+      // (after a reboot the firewall is empty): the server starts it again itself, rules first.
+      RestartPolicy: { Name: restartPolicyOf(spec) },
       Init: true,
       NetworkMode: spec.network === "none" ? "none" : spec.networkName,
+      // The policy's rules are IPv4 (iptables): no IPv6 at all on its networks, not even link-local between spaces.
+      Sysctls: spec.networkName ? { "net.ipv6.conf.all.disable_ipv6": "1", "net.ipv6.conf.default.disable_ipv6": "1" } : undefined,
       Runtime: spec.runtime && spec.runtime !== "runc" ? spec.runtime : undefined,
       DeviceRequests: deviceRequestsOf(spec.gpu),
     },
   };
 }
+
+export const restartPolicyOf = (spec: Pick<ContainerSpec, "networkName">): RestartPolicy => (spec.networkName ? "no" : "unless-stopped");
 
 /** KEY=value lines, as the engine takes environment variables. */
 export function envList(env: Record<string, string>): string[];

@@ -1,8 +1,9 @@
 import type Docker from "dockerode";
 import { ConflictError, SpaceNotFoundError } from "../errors.js";
 import { LABEL, SPACE_KIND, WORKSPACE, containerNameOf } from "../naming.js";
-import type { ContainerSpec, ContainerStats, ContainersPort, SpaceRecord } from "../ports/containers.js";
-import { CgroupCpuReader } from "./cgroupCpu.js";
+import type { ContainerSpec, ContainerStats, ContainerUsage, ContainersPort, RestartPolicy, SpaceRecord } from "../ports/containers.js";
+import type { CgroupCpuReader } from "./cgroupCpu.js";
+import type { CgroupMemoryReader } from "./cgroupMemory.js";
 import type { DockerClient } from "./client.js";
 import { createOptionsOf } from "./containerSpec.js";
 import { computeStats, hasPrecpu, type DockerStatsDoc } from "./stats.js";
@@ -63,7 +64,7 @@ export class DockerContainers implements ContainersPort {
   constructor(
     private readonly client: DockerClient,
     private readonly scope: string[],
-    private readonly cgroups: CgroupCpuReader | null,
+    private readonly cgroups: { cpu: CgroupCpuReader; memory: CgroupMemoryReader } | null,
   ) {
     client.resolve = async (name) => (await this.inspect(name)).id;
   }
@@ -136,6 +137,10 @@ export class DockerContainers implements ContainersPort {
     await ignoreNotModified(() => this.client.onContainer(name, "stop", (c) => c.stop({ t: graceSeconds })));
   }
 
+  async setRestartPolicy(name: string, policy: RestartPolicy): Promise<void> {
+    await this.client.onContainer(name, "update", (c) => c.update({ RestartPolicy: { Name: policy } }));
+  }
+
   async remove(name: string): Promise<void> {
     await this.client.onContainer(name, "remove", (c) => c.remove({ force: true, v: false }));
     this.client.forget(name);
@@ -153,15 +158,28 @@ export class DockerContainers implements ContainersPort {
 
   async cpuUsage(name: string): Promise<number> {
     const id = await this.client.idOf(name);
-    const fromFile = await this.cgroups?.read(id);
+    const fromFile = await this.cgroups?.cpu.read(id);
     if (fromFile !== null && fromFile !== undefined) {
       this.client.noteLocal("cgroupRead");
       return fromFile;
     }
-    // Remote engine: one stats read (one-shot skips the second sample; 20.10 still waits for its collector tick).
-    const doc = (await this.client.onContainer(name, "cpuUsage", (c) =>
-      c.stats({ stream: false, "one-shot": true } as { stream: false }),
-    )) as unknown as DockerStatsDoc;
-    return doc.cpu_stats?.cpu_usage?.total_usage ?? 0;
+    return (await this.oneShot(name, "cpuUsage")).cpu_stats?.cpu_usage?.total_usage ?? 0;
+  }
+
+  async usage(name: string): Promise<ContainerUsage> {
+    const id = await this.client.idOf(name);
+    const [cpuNs, memory] = await Promise.all([this.cgroups?.cpu.read(id), this.cgroups?.memory.read(id)]);
+    if (typeof cpuNs === "number" && memory) {
+      this.client.noteLocal("cgroupRead");
+      return { cpuNs, ...memory };
+    }
+    const doc = await this.oneShot(name, "usage");
+    const s = computeStats(doc);
+    return { cpuNs: doc.cpu_stats?.cpu_usage?.total_usage ?? 0, memoryUsageBytes: s.memoryUsageBytes, memoryLimitBytes: s.memoryLimitBytes, pids: s.pids };
+  }
+
+  /** Remote engine: one stats read (one-shot skips the second sample; 20.10 still waits for its collector tick). */
+  private async oneShot(name: string, op: string): Promise<DockerStatsDoc> {
+    return (await this.client.onContainer(name, op, (c) => c.stats({ stream: false, "one-shot": true } as { stream: false }))) as unknown as DockerStatsDoc;
   }
 }

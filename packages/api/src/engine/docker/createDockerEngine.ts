@@ -1,7 +1,9 @@
 import type { Engine, EngineEndpoint } from "../engine.js";
+import { AGENT_BINARY } from "../naming.js";
 import { ExecFiles } from "../files/execFiles.js";
 import { InternalExec } from "../internalExec.js";
 import { CgroupCpuReader } from "./cgroupCpu.js";
+import { CgroupMemoryReader } from "./cgroupMemory.js";
 import { DockerClient, type CallObserver } from "./client.js";
 import { DockerContainers } from "./containers.js";
 import { DockerExec } from "./exec.js";
@@ -24,7 +26,7 @@ export function createDockerEngine(endpoint: EngineEndpoint = {}, opts: DockerEn
   const local = Boolean(endpoint.socketPath || !endpoint.host);
   const exec = new DockerExec(client);
   return {
-    containers: new DockerContainers(client, opts.scope ?? [], local ? new CgroupCpuReader() : null),
+    containers: new DockerContainers(client, opts.scope ?? [], local ? { cpu: new CgroupCpuReader(), memory: new CgroupMemoryReader() } : null),
     volumes: new DockerVolumes(client),
     exec,
     images: new DockerImages(client),
@@ -32,7 +34,8 @@ export function createDockerEngine(endpoint: EngineEndpoint = {}, opts: DockerEn
     helpers: new DockerHelpers(client),
     // Workspace files through exec as the space's user (see execFiles.ts for why not the archive API).
     // Streamed bodies: no cap or deadline (backpressure and the client bound them), but never the space's PATH.
-    files: new ExecFiles(new InternalExec(exec, { maxBytes: Infinity, deadlineMs: 0 })),
+    // Where the space's image carries the agent binary, its `files` command does the work (confined with openat).
+    files: new ExecFiles(new InternalExec(exec, { maxBytes: Infinity, deadlineMs: 0 }), { binary: AGENT_BINARY }),
     system: new DockerSystem(client),
   };
 }

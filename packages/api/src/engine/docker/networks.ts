@@ -23,7 +23,7 @@ export class DockerNetworks implements NetworksPort {
     const labels = { ...spec.labels, [LABEL.kind]: NETWORK_KIND };
     await this.client
       .call("networkCreate", () =>
-        this.client.docker.createNetwork({ Name: spec.name, Driver: "bridge", CheckDuplicate: true, Labels: labels, Options: { [BRIDGE_OPTION]: spec.bridge } }),
+        this.client.docker.createNetwork({ Name: spec.name, Driver: "bridge", CheckDuplicate: true, EnableIPv6: false, Labels: labels, Options: { [BRIDGE_OPTION]: spec.bridge } }),
       )
       .catch(async (e) => {
         // Another create won the race: theirs is as good as ours.

@@ -35,6 +35,7 @@ cd "$r" && exec find . -mindepth 1 -maxdepth 1 -printf '%y\\t%s\\t%T@\\t%m\\t%l\
   // first line: the full size; then the bytes (at most $2 of them when $2 is not "-")
   read: `full "$1"; exists "$r" || fail ${EXIT.missing} "$1"; [ -d "$r" ] && fail ${EXIT.isDir} "$1"
 [ -r "$r" ] || fail ${EXIT.missing} "$1"
+[ -f "$r" ] || fail ${EXIT.conflict} "$1 is not a regular file"
 stat -L -c '%s' -- "$r" || exit 1
 if [ "$2" = "-" ]; then exec cat -- "$r"; else exec head -c "$2" -- "$r"; fi`,
   // $2 bytes expected on stdin; $3 mode or "-". A short body leaves the old file as it was.
@@ -66,6 +67,29 @@ if [ -d "$r" ]; then exec tar -c -f - -C "$r" .; else exec tar -c -f - -C "$(dir
   tarIn: `full "$1"; mkdir -p -- "$r" 2>/dev/null; [ -d "$r" ] || fail ${EXIT.notDir} "$1"
 exec tar -x -f - -C "$r" --no-same-owner --no-same-permissions --no-overwrite-dir`,
 } as const;
+
+/** The agent binary's name for each operation (docs/SPACE-AGENT.md, "files"): same arguments, output and exit codes. */
+const NATIVE_OP: Record<keyof typeof SCRIPTS, string> = {
+  list: "list",
+  read: "read",
+  write: "write",
+  remove: "remove",
+  mkdir: "mkdir",
+  move: "move",
+  tarOut: "tar-out",
+  tarIn: "tar-in",
+};
+
+/** The agent binary our images carry, whose `files` command walks paths with openat and runs no shell tool. */
+export interface NativeFiles {
+  binary: string;
+}
+
+/** How long a space's answer to `files check` is trusted (a space re-made under the same name may have another image). */
+const CHECK_EVERY_MS = 5 * 60_000;
+const CHECK_DEADLINE_MS = 15_000;
+/** The most a folder listing may print before it is refused. */
+const MAX_LISTING_BYTES = 32 * 1024 * 1024;
 
 const TYPE: Record<string, FileType> = { f: "file", d: "dir", l: "symlink" };
 
@@ -102,10 +126,42 @@ class Stderr {
 /**
  * Workspace file operations through exec, as the space's user, with bodies streamed on
  * stdin and stdout: no argument size limit, no whole file in memory, and nothing the
- * space's user could not do itself.
+ * space's user could not do itself. Spaces whose image carries the agent binary run its `files`
+ * command (confined component by component, no shell tool on the way), through the agent or
+ * docker exec alike; other images get the scripts below.
  */
 export class ExecFiles implements FilesPort {
-  constructor(private readonly exec: ExecPort) {}
+  constructor(
+    private readonly exec: ExecPort,
+    private readonly native?: NativeFiles,
+  ) {}
+
+  /** Per space: whether its binary knows `files` (an image older than the command does not), asked once a while. */
+  private readonly checked = new Map<string, { at: number; ok: Promise<boolean> }>();
+
+  private async argv(name: string, script: keyof typeof SCRIPTS, args: string[]): Promise<string[]> {
+    if (this.native && (await this.nativeWorks(name, this.native.binary))) return [this.native.binary, "files", NATIVE_OP[script], ...args];
+    return ["/bin/sh", "-c", PRELUDE + SCRIPTS[script], "clawdspace-files", ...args];
+  }
+
+  private nativeWorks(name: string, binary: string): Promise<boolean> {
+    const now = Date.now();
+    const hit = this.checked.get(name);
+    if (hit && now - hit.at < CHECK_EVERY_MS) return hit.ok;
+    const entry = { at: now, ok: Promise.resolve(false) };
+    entry.ok = this.exec
+      // Bounded: an impostor agent that starts it and never answers must not hold every file call of its space.
+      .run(name, { argv: [binary, "files", "check"], cwd: "/", user: SPACE_USER }, () => undefined, AbortSignal.timeout(CHECK_DEADLINE_MS))
+      .then((o) => o.exitCode === 0)
+      .catch(() => {
+        // No answer (a paused space, an engine hiccup) is not remembered: the next call asks again.
+        if (this.checked.get(name) === entry) this.checked.delete(name);
+        return false;
+      });
+    if (this.checked.size > 10_000) this.checked.clear();
+    this.checked.set(name, entry);
+    return entry.ok;
+  }
 
   private async run(
     name: string,
@@ -116,7 +172,7 @@ export class ExecFiles implements FilesPort {
   ): Promise<void> {
     const err = new Stderr();
     const spec: ExecSpec = {
-      argv: ["/bin/sh", "-c", PRELUDE + SCRIPTS[script], "clawdspace-files", ...args],
+      argv: await this.argv(name, script, args),
       cwd: WORKSPACE,
       user: SPACE_USER,
       stdin: opts.stdin,
@@ -151,8 +207,20 @@ export class ExecFiles implements FilesPort {
   }
 
   async list(name: string, dir: string, signal?: AbortSignal): Promise<FileStat[]> {
+    // A listing is held whole to be sorted: a folder of millions of names (made by the space) is cut, not kept.
     const chunks: Buffer[] = [];
-    await this.run(name, "list", [dir], dir, { stdout: (c) => void chunks.push(c), signal });
+    let bytes = 0;
+    const cut = new AbortController();
+    const both = signal ? AbortSignal.any([signal, cut.signal]) : cut.signal;
+    const stdout: ByteSink = (c) => {
+      bytes += c.length;
+      if (bytes > MAX_LISTING_BYTES) cut.abort(new FileTypeError(`"${dir}" holds more entries than one listing answers (${MAX_LISTING_BYTES >> 20} MiB of names)`));
+      else chunks.push(c);
+    };
+    await this.run(name, "list", [dir], dir, { stdout, signal: both }).catch((e: unknown) => {
+      throw cut.signal.aborted ? cut.signal.reason : e;
+    });
+    if (cut.signal.aborted) throw cut.signal.reason;
     return parseListing(Buffer.concat(chunks));
   }
 

@@ -4,6 +4,8 @@
  */
 
 export type RuntimeState = "running" | "paused" | "stopped";
+/** "no" for spaces whose network needs the server's rules first: the server starts them again itself. */
+export type RestartPolicy = "no" | "unless-stopped";
 
 /** What one list call tells us about a space's container, without an inspect. */
 export interface SpaceRecord {
@@ -52,6 +54,8 @@ export interface ContainerSpec {
   privileges: "strict" | "relaxed";
   readOnlyRootfs: boolean;
   binds?: BindMount[];
+  /** Replaces the image's command (the space agent's start); unset keeps the image's own. */
+  cmd?: string[];
 }
 
 export interface ContainerStats {
@@ -65,6 +69,16 @@ export interface ContainerStats {
   blockWriteBytes: number;
 }
 
+/** Cumulative CPU time and the present memory and pids of a space: what one cheap read tells. */
+export interface ContainerUsage {
+  cpuNs: number;
+  /** Without reclaimable page cache, as `docker stats` counts it. */
+  memoryUsageBytes: number;
+  /** 0 when the container has no limit. */
+  memoryLimitBytes: number;
+  pids: number;
+}
+
 export interface ContainersPort {
   /** Every container carrying our space label, in one engine call. */
   list(): Promise<SpaceRecord[]>;
@@ -76,8 +90,12 @@ export interface ContainersPort {
   pause(name: string): Promise<void>;
   unpause(name: string): Promise<void>;
   stop(name: string, graceSeconds: number): Promise<void>;
+  /** Whether the engine itself starts the container again after it stops or the engine restarts. */
+  setRestartPolicy(name: string, policy: RestartPolicy): Promise<void>;
   remove(name: string): Promise<void>;
   stats(name: string): Promise<ContainerStats>;
   /** Cumulative CPU time of the space's processes in nanoseconds: one cheap read, no sampling wait. */
   cpuUsage(name: string): Promise<number>;
+  /** CPU time, memory and pids in one read (host cgroup files when local, else one stats call). */
+  usage(name: string): Promise<ContainerUsage>;
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { ConflictError, ImageNotFoundError, InvalidSpecError } from "../../../src/engine/errors.js";
 import { containerNameOf } from "../../../src/engine/naming.js";
-import type { ContainerSpec, ContainerStats, ContainersPort, SpaceRecord } from "../../../src/engine/ports/containers.js";
+import type { ContainerSpec, ContainerStats, ContainerUsage, ContainersPort, RestartPolicy, SpaceRecord } from "../../../src/engine/ports/containers.js";
 import type { FakeWorld } from "./world.js";
 
 /** Containers in memory, with the engine's refusals (missing image, name taken, too little memory). */
@@ -56,6 +56,11 @@ export class FakeContainers implements ContainersPort {
     this.world.get(name).state = "stopped";
   }
 
+  async setRestartPolicy(name: string, policy: RestartPolicy): Promise<void> {
+    this.world.enter("setRestartPolicy");
+    this.world.get(name).restartPolicy = policy;
+  }
+
   async remove(name: string): Promise<void> {
     this.world.enter("remove");
     this.world.get(name);
@@ -81,5 +86,11 @@ export class FakeContainers implements ContainersPort {
     this.world.enter("cpuUsage");
     this.world.get(name);
     return this.world.cpuNs.get(name) ?? 0;
+  }
+
+  async usage(name: string): Promise<ContainerUsage> {
+    this.world.enter("usage");
+    const c = this.world.get(name);
+    return { cpuNs: this.world.cpuNs.get(name) ?? 0, memoryUsageBytes: this.world.memoryBytes.get(name) ?? 32 * 1024 ** 2, memoryLimitBytes: c.spec.memory, pids: c.state === "stopped" ? 0 : 2 };
   }
 }

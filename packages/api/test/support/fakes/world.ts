@@ -1,7 +1,7 @@
 import { ConflictError, RuntimeUnavailableError, SpaceNotFoundError } from "../../../src/engine/errors.js";
 import type { Engine } from "../../../src/engine/engine.js";
 import { containerNameOf } from "../../../src/engine/naming.js";
-import type { ContainerSpec, RuntimeState, SpaceRecord } from "../../../src/engine/ports/containers.js";
+import type { ContainerSpec, RestartPolicy, RuntimeState, SpaceRecord } from "../../../src/engine/ports/containers.js";
 import type { ExecSpec, TtySpec } from "../../../src/engine/ports/exec.js";
 import type { HelperRun, HelperSpec } from "../../../src/engine/ports/helpers.js";
 import type { NetworkInfo } from "../../../src/engine/ports/networks.js";
@@ -34,6 +34,8 @@ export interface FakeContainer {
   state: RuntimeState;
   created: Date;
   startedAt: Date | null;
+  /** Set only by setRestartPolicy (a create's own policy is in its spec). */
+  restartPolicy?: RestartPolicy;
 }
 
 export interface FakeExecResult {
@@ -59,6 +61,8 @@ export class FakeWorld {
   readonly trees = new Map<string, FakeFileTree>();
   /** Cumulative CPU nanoseconds per space; tests move it forward to simulate a busy space. */
   readonly cpuNs = new Map<string, number>();
+  /** A space's memory use as its usage read reports it (32 MiB when unset). */
+  readonly memoryBytes = new Map<string, number>();
   readonly execLog: Array<{ space: string; spec: ExecSpec }> = [];
   readonly ttys: FakeTty[] = [];
   readonly helperLog: HelperSpec[] = [];

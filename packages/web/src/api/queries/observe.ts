@@ -10,3 +10,11 @@ export const terminalsQuery = (space: string) => ({
   queryFn: () => client.terminals(space),
   refetchInterval: 10_000,
 });
+
+/** Every space's load in one request; the list polls it while open (one read on the server for every tab). */
+export const allStatsQuery = () => ({
+  queryKey: ["load"] as const,
+  queryFn: () => client.allStats(),
+  refetchInterval: 5_000,
+  staleTime: 0,
+});

@@ -1,11 +1,12 @@
 import { useQuery } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
-import { auditQuery, type AuditFilter } from "../../api/queries/audit";
+import { auditQuery, auditTypesQuery, type AuditFilter } from "../../api/queries/audit";
 import { Empty, ErrorBox, Loading } from "../../components/States";
 
-const TYPES = ["space.create", "space.destroy", "space.start", "space.pause", "space.hibernate", "space.wake", "space.keepalive", "space.exec", "space.shell", "space.file.write", "space.file.delete", "space.file.upload", "terminal.open", "terminal.close", "template.put"];
-
-/** One page of events, newest first on screen; "Older" follows the server's nextBefore cursor. */
+/**
+ * One page of events, newest first on screen; "Older" follows the server's nextBefore cursor.
+ * The newest page follows the log live: the event stream says when an event was written.
+ */
 export function AuditList({ filter }: { filter: AuditFilter }) {
   const [cursors, setCursors] = useState<number[]>([]);
   const before = cursors[cursors.length - 1];
@@ -15,6 +16,9 @@ export function AuditList({ filter }: { filter: AuditFilter }) {
   const events = [...q.data.events].reverse();
   return (
     <div>
+      <p className="muted small" role="status">
+        {cursors.length === 0 ? "Newest first; new events appear as they are written." : "Older events; go back to Newer to follow new ones."}
+      </p>
       {events.length === 0 ? (
         <Empty>No events match.</Empty>
       ) : (
@@ -44,6 +48,7 @@ export function AuditList({ filter }: { filter: AuditFilter }) {
 
 function summary(meta: Record<string, unknown>): string {
   return Object.entries(meta)
+    .map(([k, v]) => [k, Array.isArray(v) && v.every((x) => typeof x !== "object") ? v.join(" ") : v] as const)
     .filter(([, v]) => v !== null && v !== undefined && typeof v !== "object")
     .map(([k, v]) => `${k}=${String(v)}`)
     .join(" ")
@@ -53,6 +58,7 @@ function summary(meta: Record<string, unknown>): string {
 export function AuditPage() {
   const [form, setForm] = useState({ space: "", type: "", since: "", until: "" });
   const [filter, setFilter] = useState<AuditFilter>({});
+  const types = useQuery(auditTypesQuery());
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const toIso = (v: string) => (v ? new Date(v).toISOString() : undefined);
@@ -70,7 +76,7 @@ export function AuditPage() {
           <label htmlFor="f-type">Type</label>
           <select id="f-type" value={form.type} onChange={(e) => setForm({ ...form, type: e.target.value })}>
             <option value="">any</option>
-            {TYPES.map((t) => (
+            {(types.data ?? []).map((t) => (
               <option key={t}>{t}</option>
             ))}
           </select>

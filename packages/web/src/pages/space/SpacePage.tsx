@@ -6,13 +6,13 @@ import { ErrorBox, Loading, StateBadge } from "../../components/States";
 import { Link, navigate } from "../../router";
 import { AuditList } from "../audit/AuditPage";
 import { SpaceActions } from "../spaces/SpaceActions";
-import { FilesPanel } from "./FilesPanel";
 
 // xterm and the charts are most of the weight: loaded when a space's page needs them.
 const TerminalPanel = lazy(() => import("./TerminalPanel"));
 const StatsPanel = lazy(() => import("./StatsPanel"));
 const TasksPanel = lazy(() => import("./tasks/TasksPanel"));
 const AgentPanel = lazy(() => import("./agent/AgentPanel"));
+const FilesPanel = lazy(() => import("./files/FilesPanel").then((m) => ({ default: m.FilesPanel })));
 
 const TABS = ["terminal", "agent", "tasks", "files", "stats", "audit"] as const;
 type Tab = (typeof TABS)[number];

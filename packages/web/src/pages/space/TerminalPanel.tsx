@@ -1,5 +1,5 @@
 import "@xterm/xterm/css/xterm.css";
-import type { SpaceState, TerminalKind } from "@clawdspace/shared";
+import type { Space, TerminalKind } from "@clawdspace/shared";
 import { useQuery } from "@tanstack/react-query";
 import { FitAddon } from "@xterm/addon-fit";
 import { WebLinksAddon } from "@xterm/addon-web-links";
@@ -12,7 +12,7 @@ import { useTerminalSocket, type SocketStatus } from "./useTerminalSocket";
 
 const kindLabel = (k: TerminalKind | undefined) => (k === "claude" ? "Claude" : "shell");
 
-export default function TerminalPanel({ space, state }: { space: string; state: SpaceState }) {
+export default function TerminalPanel({ space, state }: { space: string; state: Space["state"] }) {
   const host = useRef<HTMLDivElement>(null);
   const [term, setTerm] = useState<Terminal | null>(null);
   const { status, sessionId, view, error, send, switchTo } = useTerminalSocket(space, term);

@@ -3,8 +3,9 @@ import { useState, type FormEvent, type ReactElement } from "react";
 import type { CreateSpaceRequest } from "@clawdspace/shared";
 import { spaceActions, templatesQuery } from "../../api/queries/spaces";
 import { fieldErrors } from "../../components/fieldErrors";
+import { NodeChoice } from "./NodeChoice";
 
-const FIELDS = ["name", "template", "memory", "cpus", "image", "env"] as const;
+const FIELDS = ["name", "template", "memory", "cpus", "image", "env", "node"] as const;
 type Field = (typeof FIELDS)[number];
 
 /** Each server validation issue under the field it names; a taken name or a missing image on its field. */
@@ -13,7 +14,7 @@ export const createErrors = (err: unknown) => fieldErrors(err, FIELDS, { SPACE_E
 export function CreateSpaceForm({ onDone }: { onDone: (name: string) => void }) {
   const qc = useQueryClient();
   const templates = useQuery(templatesQuery());
-  const [v, setV] = useState({ name: "", template: "", memory: "", cpus: "", image: "", env: "" });
+  const [v, setV] = useState({ name: "", template: "", memory: "", cpus: "", image: "", env: "", node: "" });
   const create = useMutation({
     mutationFn: (body: CreateSpaceRequest) => spaceActions.create(body),
     onSuccess: (r) => {
@@ -31,6 +32,7 @@ export function CreateSpaceForm({ onDone }: { onDone: (name: string) => void }) 
     if (v.image.trim()) body.image = v.image.trim();
     const env = v.env.split("\n").map((l) => l.trim()).filter(Boolean);
     if (env.length) body.env = env;
+    if (v.node) body.node = v.node;
     create.mutate(body);
   };
   const field = (f: Field, label: string, input: ReactElement, hint?: string) => (
@@ -46,7 +48,7 @@ export function CreateSpaceForm({ onDone }: { onDone: (name: string) => void }) 
       ) : null}
     </div>
   );
-  const text = (f: Exclude<Field, "template" | "env">, placeholder: string) => (
+  const text = (f: Exclude<Field, "template" | "env" | "node">, placeholder: string) => (
     <input id={`new-${f}`} value={v[f]} placeholder={placeholder} onChange={(e) => setV({ ...v, [f]: e.target.value })} aria-invalid={!!errs.byField[f]} aria-describedby={errs.byField[f] ? `new-${f}-err` : undefined} />
   );
   return (
@@ -71,6 +73,7 @@ export function CreateSpaceForm({ onDone }: { onDone: (name: string) => void }) 
             ))}
           </select>,
         )}
+        <NodeChoice value={v.node} onChange={(node) => setV({ ...v, node })} />
         {field("memory", "Memory", text("memory", "2g"))}
         {field("cpus", "CPUs", text("cpus", "1"))}
         {field("image", "Image", text("image", "clawdspace:latest"))}

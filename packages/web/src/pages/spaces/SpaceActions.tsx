@@ -2,6 +2,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { spaceActions } from "../../api/queries/spaces";
 import type { Space } from "@clawdspace/shared";
+import { Dialog } from "../../components/Dialog";
 
 /** Pause/resume, keep awake and destroy; shared by the list and a space's page. */
 export function SpaceActions({ space, onDestroyed }: { space: Space; onDestroyed?: () => void }) {
@@ -24,6 +25,7 @@ export function SpaceActions({ space, onDestroyed }: { space: Space; onDestroyed
     },
   });
   const running = space.state === "running";
+  const volumeName = space.volume?.name || "(the /workspace volume)";
   return (
     <div className="actions">
       {running ? (
@@ -47,30 +49,34 @@ export function SpaceActions({ space, onDestroyed }: { space: Space; onDestroyed
         </span>
       )}
       {confirming && (
-        <div className="dialog-backdrop" onKeyDown={(e) => e.key === "Escape" && setConfirming(false)}>
-          <div className="dialog card" role="alertdialog" aria-modal="true" aria-labelledby={`destroy-${space.name}`}>
-            <h2 id={`destroy-${space.name}`}>Destroy {space.name}?</h2>
-            <p>The container goes. {removeVolume ? <strong>Its volume and every file in /workspace go too.</strong> : <>Its volume ({space.volume?.name ?? "the /workspace volume"}) stays, and a new space of the same name gets its files back.</>}</p>
-            <label className="check">
-              <input type="checkbox" checked={removeVolume} onChange={(e) => setRemoveVolume(e.target.checked)} /> Also delete the volume and its files
-            </label>
-            <div className="row">
-              <button type="button" onClick={() => setConfirming(false)} autoFocus>
-                Cancel
-              </button>
-              <button
-                type="button"
-                className="danger"
-                onClick={() => {
-                  setConfirming(false);
-                  act.mutate("destroy");
-                }}
-              >
-                {removeVolume ? "Destroy with its files" : "Destroy, keep the volume"}
-              </button>
-            </div>
+        <Dialog title={`Destroy ${space.name}?`} onClose={() => setConfirming(false)} alert>
+          <p>
+            The container of {space.name} goes, and every process running in it ends.{" "}
+            {removeVolume ? (
+              <strong>Its volume {volumeName} goes too, with every file in /workspace: this cannot be undone.</strong>
+            ) : (
+              <>Its volume {volumeName} stays: a new space of the same name gets its files back.</>
+            )}
+          </p>
+          <label className="check">
+            <input type="checkbox" checked={removeVolume} onChange={(e) => setRemoveVolume(e.target.checked)} /> Also delete the volume and its files
+          </label>
+          <div className="row dialog-buttons">
+            <button type="button" onClick={() => setConfirming(false)} autoFocus>
+              Cancel
+            </button>
+            <button
+              type="button"
+              className="danger"
+              onClick={() => {
+                setConfirming(false);
+                act.mutate("destroy");
+              }}
+            >
+              {removeVolume ? "Destroy container and volume" : "Destroy container, keep volume"}
+            </button>
           </div>
-        </div>
+        </Dialog>
       )}
     </div>
   );

@@ -4,16 +4,24 @@ import { spacesQuery } from "../../api/queries/spaces";
 import { bytes, relative, sleepText } from "../../components/format";
 import { Empty, ErrorBox, Loading, StateBadge } from "../../components/States";
 import { Link, navigate } from "../../router";
+import { allStatsQuery } from "../../api/queries/observe";
 import { CreateSpaceForm } from "./CreateSpaceForm";
+import { SpaceLoadFact } from "./SpaceLoadFact";
 import { SpaceActions } from "./SpaceActions";
+import { NodeFact, useNodeFilter } from "./NodeFilter";
 
 export function SpacesPage() {
   const spaces = useQuery(spacesQuery());
+  const anyAwake = spaces.data?.some((s) => s.state === "running") ?? false;
+  const load = useQuery({ ...allStatsQuery(), enabled: anyAwake });
+  const loadOf = new Map((load.data?.stats ?? []).map((l) => [l.name, l]));
   const [creating, setCreating] = useState(false);
+  const byNode = useNodeFilter(spaces.data);
   return (
     <section>
       <div className="page-head">
         <h1>Spaces</h1>
+        {byNode.control}
         <button type="button" className="primary" onClick={() => setCreating((c) => !c)} aria-expanded={creating}>
           {creating ? "Close" : "New space"}
         </button>
@@ -34,8 +42,8 @@ export function SpacesPage() {
         <Empty>No spaces yet. Create one with “New space”.</Empty>
       ) : (
         <ul className="space-list" aria-label="Spaces">
-          {spaces.data.map((s) => (
-            <li key={s.name} className="card space-row" data-space={s.name} data-state={s.state}>
+          {byNode.shown.map((s) => (
+            <li key={`${s.node}/${s.name}`} className="card space-row" data-space={s.name} data-state={s.state}>
               <div className="space-main">
                 <Link href={`/spaces/${encodeURIComponent(s.name)}`} className="space-name">
                   {s.name}
@@ -43,6 +51,7 @@ export function SpacesPage() {
                 <StateBadge state={s.state} />
               </div>
               <dl className="facts">
+                {byNode.several && <NodeFact space={s} />}
                 <div>
                   <dt>Resources</dt>
                   <dd>
@@ -60,6 +69,12 @@ export function SpacesPage() {
                   <dt>Sleep</dt>
                   <dd>{sleepText(s)}</dd>
                 </div>
+                {s.state === "running" && (
+                  <div className="load-fact">
+                    <dt>Load now</dt>
+                    <SpaceLoadFact load={loadOf.get(s.name)} stepMs={load.data?.trendStepMs ?? 10_000} />
+                  </div>
+                )}
               </dl>
               <SpaceActions space={s} />
             </li>

@@ -1,24 +1,18 @@
 import { useQuery } from "@tanstack/react-query";
-import { nodesQuery, systemQuery } from "../../api/queries/system";
+import { spacesQuery } from "../../api/queries/spaces";
+import { systemQuery } from "../../api/queries/system";
+import { Meter } from "../../components/Meter";
 import { ErrorBox, Loading } from "../../components/States";
+import { engineFacts, hostMeters, uptime } from "./hostMeters";
+import { NodesSection } from "./NodesSection";
 
-function show(v: unknown): string {
-  if (v === null || v === undefined) return "–";
-  if (Array.isArray(v)) return v.map((x) => (typeof x === "number" ? x.toFixed(2) : String(x))).join(" ");
-  if (typeof v === "object") return Object.entries(v as Record<string, unknown>).filter(([, x]) => typeof x !== "object").map(([k, x]) => `${k} ${String(x)}`).join(" · ");
-  return String(v);
-}
-
-function duration(seconds: number): string {
-  const d = Math.floor(seconds / 86_400);
-  const h = Math.floor((seconds % 86_400) / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  return d ? `${d} d ${h} h` : h ? `${h} h ${m} min` : `${m} min`;
-}
+const STATES = ["running", "paused", "sleeping", "hibernated", "stopped"] as const;
 
 export function SystemPage() {
   const sys = useQuery(systemQuery());
-  const nodes = useQuery(nodesQuery());
+  const spaces = useQuery(spacesQuery());
+  const counts = new Map<string, number>();
+  for (const s of spaces.data ?? []) counts.set(s.state, (counts.get(s.state) ?? 0) + 1);
   return (
     <section>
       <h1>System</h1>
@@ -28,69 +22,71 @@ export function SystemPage() {
         <ErrorBox error={sys.error} retry={() => void sys.refetch()} />
       ) : (
         <div className="cards">
-          <div className="card">
-            <h2>Host</h2>
+          <div className="card" aria-labelledby="host-h" role="group">
+            <h2 id="host-h">Host {sys.data.hostname}</h2>
+            <div className="meters">
+              {hostMeters(sys.data).map((m) => (
+                <Meter key={m.label} {...m} />
+              ))}
+            </div>
             <dl className="kv">
-              <dt>Name</dt>
-              <dd>{sys.data.hostname}</dd>
               <dt>Platform</dt>
               <dd>
                 {sys.data.platform} {sys.data.arch}
               </dd>
-              <dt>CPUs</dt>
-              <dd>{sys.data.cpus}</dd>
-              <dt>Load</dt>
-              <dd>{show(sys.data.loadAverage)}</dd>
-              <dt>Memory</dt>
-              <dd>{show(sys.data.memory)}</dd>
-              <dt>Disk</dt>
-              <dd>{show(sys.data.disk)}</dd>
-              <dt>Uptime</dt>
-              <dd>{typeof sys.data.uptime === "number" ? duration(sys.data.uptime) : show(sys.data.uptime)}</dd>
+              <dt>Up for</dt>
+              <dd>{uptime(sys.data.uptime)}</dd>
+              {sys.data.dataDir && (
+                <>
+                  <dt>Data folder</dt>
+                  <dd className="mono">{sys.data.dataDir.path}</dd>
+                </>
+              )}
             </dl>
           </div>
           <div className="card">
-            <h2>Docker</h2>
-            <dl className="kv">
-              {Object.entries(sys.data.docker ?? {})
-                .filter(([, v]) => typeof v !== "object" || Array.isArray(v))
-                .map(([k, v]) => (
-                  <div key={k} className="kv-row">
-                    <dt>{k}</dt>
-                    <dd>{show(v)}</dd>
+            <h2>Spaces</h2>
+            {spaces.isPending ? (
+              <Loading what="spaces" />
+            ) : spaces.isError ? (
+              <ErrorBox error={spaces.error} />
+            ) : (
+              <dl className="totals" aria-label="Spaces by state">
+                <div>
+                  <dt>All</dt>
+                  <dd data-testid="total-all">{spaces.data.length}</dd>
+                </div>
+                {STATES.map((s) => (
+                  <div key={s}>
+                    <dt>
+                      <span className={`dot state-${s}`} aria-hidden="true" /> {s}
+                    </dt>
+                    <dd data-testid={`total-${s}`}>{counts.get(s) ?? 0}</dd>
                   </div>
                 ))}
+              </dl>
+            )}
+          </div>
+          <div className="card">
+            <h2>Docker engine</h2>
+            <dl className="kv">
+              {engineFacts(sys.data.docker).map(([k, v]) => (
+                <div key={k} className="kv-row">
+                  <dt>{k}</dt>
+                  <dd>{v}</dd>
+                </div>
+              ))}
+              {sys.data.capabilities.gpu && (
+                <div className="kv-row">
+                  <dt>GPU</dt>
+                  <dd>{sys.data.capabilities.gpuName ?? "yes"}</dd>
+                </div>
+              )}
             </dl>
           </div>
         </div>
       )}
-      <h2>Nodes</h2>
-      {nodes.isPending ? (
-        <Loading what="nodes" />
-      ) : nodes.isError ? (
-        <ErrorBox error={nodes.error} />
-      ) : (
-        <table className="file-table">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Status</th>
-              <th className="num">Latency</th>
-            </tr>
-          </thead>
-          <tbody>
-            {nodes.data.nodes.map((n) => (
-              <tr key={n.name}>
-                <td>{n.name}</td>
-                <td>
-                  <span className={`badge state-${n.status === "online" ? "running" : "stopped"}`}>{n.status}</span>
-                </td>
-                <td className="num">{n.latencyMs === null ? "–" : `${n.latencyMs} ms`}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <NodesSection />
     </section>
   );
 }
