@@ -32,16 +32,26 @@ export NEEDRESTART_SUSPEND=1 NEEDRESTART_MODE=l
 is_root() { [[ "$(id -u)" -eq 0 ]]; }
 
 APT_UPDATED=0
+# A mirror that drops one request must not fail the run: three tries, 5 s apart.
+retry() {
+  local n
+  for n in 1 2 3; do
+    "$@" && return 0
+    [[ $n -lt 3 ]] && { log "retrying ($n failed): $*"; sleep 5; }
+  done
+  return 1
+}
+
 apt_install() {
   is_root || die "need root to apt-get install $*"
   command -v apt-get >/dev/null 2>&1 || die "apt-get not available; install $* manually"
   if [[ "$APT_UPDATED" -eq 0 ]]; then
     log "apt-get update"
-    apt-get update -qq >&2
+    retry apt-get update -qq >&2
     APT_UPDATED=1
   fi
   log "apt-get install -y $*"
-  apt-get install -y -qq "$@" >&2
+  retry apt-get install -y -qq "$@" >&2
 }
 
 engine_ok() { command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; }

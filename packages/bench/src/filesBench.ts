@@ -34,7 +34,8 @@ export async function benchFiles(base: string, key: string, space: string, itera
     // server's event loop (the bench runs the server in its own process) or the bench measures itself.
     const curl = (args: string[]) => execFileP("curl", ["-sS", "--fail-with-body", "-H", `authorization: Bearer ${key}`, ...args], { maxBuffer: 1024 * 1024 });
     const oursUp = () =>
-      curl(["-X", "PUT", "-H", "content-type: application/octet-stream", "--data-binary", `@${src}`, "-o", "/dev/null", `${base}/api/spaces/${space}/file?path=/ours.bin`]);
+      // -T streams the file as docker cp does; --data-binary would first read all 100 MB into curl's memory.
+      curl(["-T", src, "-H", "content-type: application/octet-stream", "-o", "/dev/null", `${base}/api/spaces/${space}/file?path=/ours.bin`]);
     const oursDown = () => curl(["-o", join(dir, "ours.out"), `${base}/api/spaces/${space}/file?path=/ours.bin&raw=1`]);
     const cpUp = () => execFileP("docker", ["cp", src, `${container}:/workspace/cp.bin`]);
     const cpDown = () => execFileP("docker", ["cp", `${container}:/workspace/cp.bin`, join(dir, "cp.out")]);

@@ -64,13 +64,14 @@ static void on_frame(struct conn *c, unsigned char type)
     }
 }
 
-/* Reads what is there of the current frame; -1 when the client is gone or lied about a length. */
+/* Reads what is there of the current frame: 0 after progress, 1 when nothing more is there yet,
+ * -1 when the client is gone or lied about a length. */
 static int read_sock(struct conn *c)
 {
     if (c->hdr_got < FRAME_HDR) {
-        ssize_t n = read(c->sock, c->hdr + c->hdr_got, FRAME_HDR - c->hdr_got);
+        ssize_t n = recv(c->sock, c->hdr + c->hdr_got, FRAME_HDR - c->hdr_got, MSG_DONTWAIT);
         if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) return -1;
-        if (n < 0) return 0;
+        if (n < 0) return 1;
         c->hdr_got += (size_t)n;
         if (c->hdr_got < FRAME_HDR) return 0;
         c->rlen = ((uint32_t)c->hdr[1] << 24) | ((uint32_t)c->hdr[2] << 16) | ((uint32_t)c->hdr[3] << 8) | c->hdr[4];
@@ -81,9 +82,9 @@ static int read_sock(struct conn *c)
         c->rgot = 0;
     }
     if (c->rgot < c->rlen) {
-        ssize_t n = read(c->sock, c->rbuf + c->rgot, c->rlen - c->rgot);
+        ssize_t n = recv(c->sock, c->rbuf + c->rgot, c->rlen - c->rgot, MSG_DONTWAIT);
         if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) return -1;
-        if (n < 0) return 0;
+        if (n < 0) return 1;
         c->rgot += (uint32_t)n;
         if (c->rgot < c->rlen) return 0;
     }
@@ -110,7 +111,7 @@ static void read_stream(struct conn *c, int *fd, char type)
 /* Writes what the socket takes of the pending frame; -1 when the client is gone or the closing frame is out. */
 static int flush(struct conn *c)
 {
-    ssize_t w = send(c->sock, c->wbuf + c->woff, c->wlen - c->woff, MSG_NOSIGNAL);
+    ssize_t w = send(c->sock, c->wbuf + c->woff, c->wlen - c->woff, MSG_NOSIGNAL | MSG_DONTWAIT);
     if (w < 0 && errno != EAGAIN && errno != EINTR) return -1;
     if (w > 0 && (c->woff += (size_t)w) == c->wlen) {
         c->wlen = c->woff = 0;
@@ -149,7 +150,7 @@ int conn_poll_fds(struct conn *c, struct pollfd *fds, int max)
     }
     short sockev = c->wlen ? POLLOUT : 0;
     /* Reading stops while stdin bytes wait for the pipe: the client's backpressure. */
-    if (c->state != CLOSING && c->inoff >= c->inlen) sockev |= POLLIN;
+    if (c->state != CLOSING && c->inoff >= c->inlen && !c->direct) sockev |= POLLIN;
     fds[n++] = (struct pollfd){ c->sock, sockev, 0 };
     if (c->in >= 0 && c->inoff < c->inlen) fds[n++] = (struct pollfd){ c->in, POLLOUT, 0 };
     if (!c->wlen && c->state == RUNNING) {
@@ -161,13 +162,39 @@ int conn_poll_fds(struct conn *c, struct pollfd *fds, int max)
     return n;
 }
 
+/* Hands the pipe what it takes of the pending stdin bytes. */
+static void write_in(struct conn *c)
+{
+    ssize_t w = write(c->in, c->inbuf + c->inoff, c->inlen - c->inoff);
+    if (w < 0 && errno != EAGAIN && errno != EINTR) {
+        close_fd(&c->in); /* the process stopped reading: drop the rest, as a closed pipe would */
+        c->inoff = c->inlen;
+    } else if (w > 0 && (c->inoff += (size_t)w) >= c->inlen && c->in_eof) {
+        close_fd(&c->in);
+    }
+}
+
+/* Frames from the socket straight into the pipe while both keep up: a poll round per 64 KiB frame,
+ * and another per pipe write, cost an upload a third of its speed. */
+static int pump_in(struct conn *c)
+{
+    for (int round = 0; round < 32; round++) {
+        if ((c->state != WAIT_SPAWN && c->state != RUNNING) || c->direct) return 0;
+        int r = read_sock(c);
+        if (r != 0) return r < 0 ? -1 : 0;
+        if (c->inoff < c->inlen && c->in >= 0) write_in(c);
+        if (c->inoff < c->inlen) return 0; /* the pipe is full: the client waits (its backpressure) */
+    }
+    return 0;
+}
+
 /* Drops what a lingering client still sends; -1 once it has closed, or DRAIN_MS is up. */
 static int linger(struct conn *c, const struct pollfd *fds, int n, int64_t now)
 {
     if (now >= c->linger_until) return -1;
     if (n < 1 || !fds[0].revents) return 0;
     static unsigned char sink[CHUNK];
-    ssize_t r = read(c->sock, sink, sizeof sink);
+    ssize_t r = recv(c->sock, sink, sizeof sink, MSG_DONTWAIT);
     return r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR) ? -1 : 0;
 }
 
@@ -179,16 +206,10 @@ int conn_handle(struct conn *c, const struct pollfd *fds, int n, int64_t now)
         if (!re) continue;
         if (fds[i].fd == c->sock) {
             if ((re & POLLOUT) && flush(c) < 0) return -1;
-            if ((re & POLLIN) && read_sock(c) < 0) return -1;
+            if ((re & POLLIN) && pump_in(c) < 0) return -1;
             else if ((re & (POLLHUP | POLLERR)) && !(re & POLLIN)) return -1;
-        } else if (fds[i].fd == c->in) {
-            ssize_t w = write(c->in, c->inbuf + c->inoff, c->inlen - c->inoff);
-            if (w < 0 && errno != EAGAIN && errno != EINTR) {
-                close_fd(&c->in); /* the process stopped reading: drop the rest, as a closed pipe would */
-                c->inoff = c->inlen;
-            } else if (w > 0 && (c->inoff += (size_t)w) >= c->inlen && c->in_eof) {
-                close_fd(&c->in);
-            }
+        } else if (fds[i].fd == c->in && c->in >= 0 && c->inoff < c->inlen) {
+            write_in(c);
         } else if (!c->wlen && (fds[i].fd == c->out || fds[i].fd == c->err)) {
             int *fd = fds[i].fd == c->out ? &c->out : &c->err;
             /* Straight on to the socket while both keep up: a poll round per chunk would halve throughput. */

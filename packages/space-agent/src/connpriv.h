@@ -24,6 +24,7 @@ struct conn {
     unsigned char *inbuf; /* stdin bytes not yet taken by the pipe */
     size_t inlen, inoff;
     int in_eof;
+    int direct; /* the process reads the socket itself: the agent only writes to it */
     unsigned char *wbuf; /* the one frame being written */
     size_t wlen, woff;
 };

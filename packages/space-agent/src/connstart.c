@@ -35,6 +35,21 @@ void refuse(struct conn *c, char type, const char *msg)
     c->state = CLOSING;
 }
 
+/* The process's stdin: a pipe we feed from stdin frames, the socket itself (direct), or /dev/null.
+ * A direct stdin shares the socket's file status: blocking for the process (the agent's own sends and
+ * receives on it say MSG_DONTWAIT), so a body moves into the process with no copy through the agent. */
+static int open_stdin(struct conn *c, uint32_t flags, int direct, int inp[2])
+{
+    if (direct) {
+        if ((inp[0] = fcntl(c->sock, F_DUPFD_CLOEXEC, 3)) < 0) return -1;
+        if (fcntl(c->sock, F_SETFL, fcntl(c->sock, F_GETFL) & ~O_NONBLOCK) == 0) return 0;
+        close(inp[0]);
+        return inp[0] = -1;
+    }
+    if (flags & SPAWN_STDIN) return pipe2(inp, O_CLOEXEC);
+    return (inp[0] = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0 ? -1 : 0;
+}
+
 void conn_start(struct conn *c)
 {
     struct spawn_req r;
@@ -50,14 +65,15 @@ void conn_start(struct conn *c)
         close(outp[0]), close(outp[1]);
         return spawn_free(&r), refuse(c, T_ERROR, "pipe");
     }
-    if (r.flags & SPAWN_STDIN ? pipe2(inp, O_CLOEXEC) : (inp[0] = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0 ? -1 : 0) {
+    int direct = (r.flags & SPAWN_STDIN) && (r.flags & SPAWN_STDIN_DIRECT);
+    if (open_stdin(c, r.flags, direct, inp) < 0) {
         close(outp[0]), close(outp[1]), close(errp[0]), close(errp[1]);
         return spawn_free(&r), refuse(c, T_ERROR, "stdin");
     }
     /* Bodies (file uploads and downloads) move 64 KiB per frame: pipes that hold a few frames let the
      * agent and the process run without waiting on each other. Best effort; the default still works. */
     fcntl(outp[1], F_SETPIPE_SZ, PIPE_BYTES);
-    if (r.flags & SPAWN_STDIN) fcntl(inp[1], F_SETPIPE_SZ, PIPE_BYTES);
+    if (inp[1] >= 0) fcntl(inp[1], F_SETPIPE_SZ, PIPE_BYTES);
     int stage = 0, err = 0;
     c->pid = spawn_child(&r, inp[0], outp[1], errp[1], &stage, &err);
     spawn_free(&r);
@@ -75,8 +91,11 @@ void conn_start(struct conn *c)
     int fds[] = { c->in, c->out, c->err };
     for (int i = 0; i < 3; i++)
         if (fds[i] >= 0) fcntl(fds[i], F_SETFL, fcntl(fds[i], F_GETFL) | O_NONBLOCK);
-    unsigned char p[4];
+    unsigned char p[8];
     put_u32(p, (uint32_t)c->pid);
-    queue(c, T_STARTED, p, sizeof p);
+    put_u32(p + 4, 1);
+    c->direct = direct;
+    if (direct) c->in_eof = 1;
+    queue(c, T_STARTED, p, direct ? 8 : 4);
     c->state = RUNNING;
 }

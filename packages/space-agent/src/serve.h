@@ -28,6 +28,9 @@
 #define T_ERROR 'E'
 
 #define SPAWN_STDIN 1u
+/* With SPAWN_STDIN: the process reads the connection itself (no pipe, no stdin frames; the client's
+ * half-close is its EOF). Said back with an 8-byte started frame; older agents answer 4 bytes and frame. */
+#define SPAWN_STDIN_DIRECT 2u
 
 struct spawn_req {
     uint64_t not_after_ms; /* wall clock; 0: no limit. A request that waited out its caller is never run. */

@@ -2,7 +2,7 @@ import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AGENT, cleanupTemps, descendants, procStat, requireBinary, sleep, tempRoot, vmRssKiB, waitFor } from "./helpers.js";
+import { AGENT, cleanupTemps, descendants, procStat, requireBinary, sleep, stillRunning, tempRoot, vmRssKiB, waitFor } from "./helpers.js";
 import { frame, open, run, spawnPayload } from "./serveClient.js";
 
 let sock: string;
@@ -50,6 +50,34 @@ describe("serve: processes", () => {
     for (let i = 0; i < 64; i++) c.send("I", chunk);
     await c.closed;
     expect({ exit: c.exit(), errors }).toEqual({ exit: { code: 0, signal: 0 }, errors: [] });
+  });
+
+  it("a direct stdin: the process reads the connection itself, to the client's half-close, and says so in its start", async () => {
+    const c = await open(sock);
+    c.send("S", spawnPayload(["sh", "-c", "wc -c; [ -S /dev/stdin ] && echo socket"], { stdin: true, direct: true }));
+    await waitFor(() => c.frames.some((f) => f.type === "P"), 5000, "the start");
+    expect(c.frames[0]!.payload.length).toBe(8);
+    // Bare bytes, no frames: 3 MiB that the agent never relays, then the end of our side only.
+    const chunk = Buffer.alloc(1024 * 1024, 97);
+    for (let i = 0; i < 3; i++) c.sock.write(chunk);
+    c.sock.end();
+    await c.closed;
+    expect(c.output("o")).toBe(`${3 * 1024 * 1024}\nsocket\n`);
+    expect(c.exit()).toEqual({ code: 0, signal: 0 });
+    // A client that asks for no stdin gets no direct mode, whatever else it says.
+    const plain = await run(sock, ["true"], { direct: true });
+    expect(plain.frames[0]!.payload.length).toBe(4);
+  });
+
+  it("a direct stdin's client that goes away takes the process group with it", async () => {
+    const c = await open(sock);
+    c.send("S", spawnPayload(["sh", "-c", "sleep 30 & cat >/dev/null; wait"], { stdin: true, direct: true }));
+    await waitFor(() => c.frames.some((f) => f.type === "P"), 5000, "the start");
+    const pid = c.frames[0]!.payload.readUInt32BE(0);
+    await waitFor(() => descendants(pid).length > 0, 5000, "the children");
+    const group = [procStat(pid)!, ...descendants(pid)];
+    c.sock.destroy();
+    await waitFor(() => !group.some(stillRunning), 5000, "the group gone");
   });
 
   it("looks the program up on the request's PATH", async () => {

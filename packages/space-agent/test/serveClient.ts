@@ -24,6 +24,8 @@ export interface SpawnOpts {
   cwd?: string;
   env?: string[];
   stdin?: boolean;
+  /** With stdin: the process reads the connection itself. */
+  direct?: boolean;
   notAfterMs?: number;
 }
 
@@ -32,7 +34,7 @@ export function spawnPayload(argv: string[], o: SpawnOpts = {}): Buffer {
   return Buffer.concat([
     u32(Number(notAfter >> 32n)),
     u32(Number(notAfter & 0xffffffffn)),
-    u32(o.stdin ? 1 : 0),
+    u32(o.stdin ? 1 | (o.direct ? 2 : 0) : 0),
     strs([o.cwd ?? "/"]),
     u32(argv.length),
     strs(argv),

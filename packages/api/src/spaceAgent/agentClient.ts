@@ -1,4 +1,4 @@
-import { connect, type Socket } from "node:net";
+import { connect, type IpcNetConnectOpts, type Socket } from "node:net";
 import type { ExecOutcome, ExecSpec, OutputSink } from "../engine/ports/exec.js";
 import { AgentProtocolError, FrameDecoder, MAX_CHUNK, T, encodeFrame, encodeSpawn, frameHeader, type Frame } from "./protocol.js";
 
@@ -16,6 +16,8 @@ export class AgentUnavailableError extends Error {
 export class AgentBrokeError extends Error {}
 
 const ENOENT = 2;
+/** Stdin held for the agent's socket before the body is paused (a few chunks, per call). */
+const STDIN_BUFFER_BYTES = 512 * 1024;
 const EACCES = 13;
 
 /**
@@ -28,13 +30,16 @@ export function runOnAgent(socketPath: string, spec: ExecSpec, sink: OutputSink,
     cwd: spec.cwd ?? "/",
     env: spec.env ?? {},
     stdin: spec.stdin !== undefined,
+    stdinDirect: spec.stdinDirect,
     notAfterMs: Date.now() + answerMs,
   });
   if (!request) return Promise.reject(new AgentUnavailableError("unsupported", "request not expressible to the agent"));
   if (signal?.aborted) return Promise.reject(signal.reason);
 
   return new Promise<ExecOutcome>((resolve, reject) => {
-    const sock: Socket = connect(socketPath);
+    // A 64 KiB body chunk over the default 16 KiB mark would pause and resume the body once per chunk.
+    // (net.Socket hands its Duplex options on; @types/node does not list them.)
+    const sock: Socket = connect({ path: socketPath, writableHighWaterMark: STDIN_BUFFER_BYTES } as IpcNetConnectOpts);
     const decoder = new FrameDecoder();
     let started = false;
     let settled = false;
@@ -68,7 +73,7 @@ export function runOnAgent(socketPath: string, spec: ExecSpec, sink: OutputSink,
         clearTimeout(answerTimer);
         if (f.type === T.started) {
           started = true;
-          feedStdin(sock, spec.stdin);
+          feedStdin(sock, spec.stdin, f.payload.length === 8 && spec.stdinDirect === true);
           return;
         }
         if (f.type === T.failed) return failedToStart(f.payload, spec, sink, finish);
@@ -113,11 +118,14 @@ function failedToStart(p: Buffer, spec: ExecSpec, sink: OutputSink, finish: (err
   );
 }
 
-/** Stdin in frames the agent accepts, with the socket's own backpressure, then its end. */
-function feedStdin(sock: Socket, stdin: ExecSpec["stdin"]): void {
+/**
+ * Stdin with the socket's own backpressure, then its end: in frames the agent relays to a pipe, or
+ * (direct) as the bare bytes the process reads itself, ended by our half-close.
+ */
+function feedStdin(sock: Socket, stdin: ExecSpec["stdin"], direct: boolean): void {
   if (stdin === undefined) return;
   // Header and bytes as two writes gathered into one (cork): no copy of every chunk of a 100 MB body.
-  const send = (b: Buffer) => {
+  const framed = (b: Buffer) => {
     let ok = true;
     sock.cork();
     for (let off = 0; off < b.length; off += MAX_CHUNK) {
@@ -128,9 +136,15 @@ function feedStdin(sock: Socket, stdin: ExecSpec["stdin"]): void {
     sock.uncork();
     return ok;
   };
+  const send = direct ? (b: Buffer) => sock.write(b) : framed;
+  const end = () => {
+    if (sock.destroyed) return;
+    if (direct) sock.end();
+    else sock.write(encodeFrame(T.stdinEof));
+  };
   if (Buffer.isBuffer(stdin)) {
     send(stdin);
-    sock.write(encodeFrame(T.stdinEof));
+    end();
     return;
   }
   stdin.on("data", (c: Buffer | string) => {
@@ -139,9 +153,7 @@ function feedStdin(sock: Socket, stdin: ExecSpec["stdin"]): void {
       sock.once("drain", () => stdin.resume());
     }
   });
-  stdin.once("end", () => {
-    if (!sock.destroyed) sock.write(encodeFrame(T.stdinEof));
-  });
+  stdin.once("end", end);
   stdin.once("error", () => sock.destroy());
   sock.once("close", () => stdin.removeAllListeners("data"));
 }

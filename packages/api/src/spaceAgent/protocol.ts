@@ -24,7 +24,8 @@ const MAX_ERROR_BYTES = 4096;
 
 /** The only frames an agent may send, each with the payload size it may have. */
 const INBOUND: Record<string, (len: number) => boolean> = {
-  [T.started]: (n) => n === 4,
+  // pid; then, when the process reads the connection itself (a direct stdin), a 1
+  [T.started]: (n) => n === 4 || n === 8,
   [T.failed]: (n) => n === 8,
   [T.stdout]: (n) => n <= MAX_CHUNK,
   [T.stderr]: (n) => n <= MAX_CHUNK,
@@ -57,6 +58,8 @@ export interface SpawnRequest {
   cwd: string;
   env: Record<string, string>;
   stdin: boolean;
+  /** Asks that the process read the connection itself (no stdin frames); an agent that cannot answers a 4-byte start and takes frames. */
+  stdinDirect?: boolean;
   /** Epoch ms after which the agent must refuse it (the caller has given up and gone elsewhere). */
   notAfterMs: number;
 }
@@ -76,7 +79,7 @@ export function encodeSpawn(r: SpawnRequest): Buffer | null {
   const payload = Buffer.concat([
     u32(Number(notAfter >> 32n)),
     u32(Number(notAfter & 0xffffffffn)),
-    u32(r.stdin ? 1 : 0),
+    u32(r.stdin ? 1 | (r.stdinDirect ? 2 : 0) : 0),
     z([r.cwd]),
     u32(r.argv.length),
     z(r.argv),
@@ -86,31 +89,70 @@ export function encodeSpawn(r: SpawnRequest): Buffer | null {
   return payload.length <= MAX_SPAWN_BYTES ? encodeFrame(T.spawn, payload) : null;
 }
 
+/** Output frames are handed on piece by piece as they arrive, the rest whole. */
+const STREAMED: ReadonlySet<string> = new Set([T.stdout, T.stderr]);
+const EMPTY = Buffer.alloc(0);
+
 /**
  * Splits a byte stream into checked frames, handed over in order; at the first bad header it throws
  * AgentProtocolError, after the good frames before it (a start followed by garbage is still a start).
+ * An output frame comes out as one or more pieces, views of the chunks it arrived in (no copy of a
+ * 100 MB download, and socket reads never line up with frames); the small control frames come whole.
  */
 export class FrameDecoder {
-  private pending: Buffer = Buffer.alloc(0);
+  private readonly hdr = Buffer.alloc(HDR);
+  private hdrGot = 0;
+  /** The frame being read, and how much of its payload is still to come. */
+  private type: InboundType | null = null;
+  private left = 0;
+  private control: Buffer[] = [];
 
   push(chunk: Buffer, onFrame: (f: Frame) => void = () => undefined): Frame[] {
-    let buf = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
     const out: Frame[] = [];
-    while (buf.length >= HDR) {
-      const type = String.fromCharCode(buf[0]!);
-      const len = buf.readUInt32BE(1);
-      const ok = INBOUND[type];
-      if (!ok) throw new AgentProtocolError(`unknown frame type 0x${buf[0]!.toString(16)}`);
-      if (!ok(len)) throw new AgentProtocolError(`frame ${type} of ${len} bytes`);
-      if (buf.length < HDR + len) break;
-      // A view, not a copy: what it keeps alive is the one chunk it came in, bounded like the frame.
-      const f = { type: type as InboundType, payload: buf.subarray(HDR, HDR + len) };
+    const emit = (f: Frame) => {
       out.push(f);
-      buf = buf.subarray(HDR + len);
-      this.pending = buf;
       onFrame(f);
+    };
+    let off = 0;
+    while (off < chunk.length) {
+      if (this.type === null) {
+        const take = Math.min(HDR - this.hdrGot, chunk.length - off);
+        chunk.copy(this.hdr, this.hdrGot, off, off + take);
+        this.hdrGot += take;
+        off += take;
+        if (this.hdrGot < HDR) break;
+        this.hdrGot = 0;
+        this.begin(emit);
+        continue;
+      }
+      const take = Math.min(this.left, chunk.length - off);
+      const piece = chunk.subarray(off, off + take);
+      off += take;
+      this.left -= take;
+      if (STREAMED.has(this.type)) emit({ type: this.type, payload: piece });
+      else this.control.push(piece);
+      if (this.left === 0) this.end(emit);
     }
-    this.pending = buf;
     return out;
+  }
+
+  private begin(emit: (f: Frame) => void): void {
+    const type = String.fromCharCode(this.hdr[0]!);
+    const len = this.hdr.readUInt32BE(1);
+    const ok = INBOUND[type];
+    if (!ok) throw new AgentProtocolError(`unknown frame type 0x${this.hdr[0]!.toString(16)}`);
+    if (!ok(len)) throw new AgentProtocolError(`frame ${type} of ${len} bytes`);
+    this.type = type as InboundType;
+    this.left = len;
+    if (len === 0) this.end(emit);
+  }
+
+  private end(emit: (f: Frame) => void): void {
+    const type = this.type!;
+    this.type = null;
+    if (STREAMED.has(type)) return;
+    const payload = this.control.length === 1 ? this.control[0]! : this.control.length ? Buffer.concat(this.control) : EMPTY;
+    this.control = [];
+    emit({ type, payload });
   }
 }

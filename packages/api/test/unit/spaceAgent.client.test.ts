@@ -1,3 +1,4 @@
+import { Readable } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import { AgentBrokeError, AgentUnavailableError, runOnAgent } from "../../src/spaceAgent/agentClient.js";
 import { AgentProtocolError, FrameDecoder, encodeSpawn } from "../../src/spaceAgent/protocol.js";
@@ -22,8 +23,16 @@ describe("frames from a space's agent are untrusted", () => {
   it("splits frames across chunks and refuses unknown types and lengths at the header", () => {
     const d = new FrameDecoder();
     const bytes = Buffer.concat([frame("o", Buffer.from("hello")), frame("X", u32s(0, 0))]);
-    expect(d.push(bytes.subarray(0, 7))).toEqual([]);
-    expect(d.push(bytes.subarray(7)).map((f) => f.type)).toEqual(["o", "X"]);
+    // Output arrives in pieces as the bytes come (header split too); a control frame only whole.
+    const frames = [3, 7, 12, 15].reduce<{ at: number; got: ReturnType<FrameDecoder["push"]> }>(
+      (acc, cut) => ({ at: cut, got: [...acc.got, ...d.push(bytes.subarray(acc.at, cut))] }),
+      { at: 0, got: [] },
+    ).got;
+    frames.push(...d.push(bytes.subarray(15)));
+    expect(frames.filter((f) => f.type === "o").map((f) => f.payload.toString()).join("")).toBe("hello");
+    expect(frames.filter((f) => f.type === "o").length).toBeGreaterThan(1);
+    expect(frames.filter((f) => f.type === "X").map((f) => f.payload.length)).toEqual([8]);
+    expect(frames.at(-1)?.type).toBe("X");
     expect(() => new FrameDecoder().push(Buffer.from("Zxxxxxx"))).toThrow(AgentProtocolError);
     // A header that claims 4 GiB is refused before any of it is awaited.
     expect(() => new FrameDecoder().push(Buffer.from([0x6f, 0xff, 0xff, 0xff, 0xff]))).toThrow(/of 4294967295 bytes/);
@@ -99,6 +108,44 @@ describe("runOnAgent", () => {
     const cwd = await make((sock) => sock.once("data", () => sock.end(frame("F", u32s(1, 2)))));
     const err = await runOnAgent(cwd.path, { argv: ["x"] }, () => undefined, undefined, 500).catch((e) => e);
     expect((err as AgentUnavailableError).reason).toBe("cwd");
+  });
+
+  it("a direct stdin goes as bare bytes ended by a half-close; to an agent that answers a 4-byte start, in frames", async () => {
+    const body = Buffer.alloc(200_000, 120);
+    const spec = () => ({ argv: ["w"], stdin: Readable.from([body.subarray(0, 70_000), body.subarray(70_000)]), stdinDirect: true });
+    const direct = await make(
+      (sock) => {
+        sock.once("data", () => sock.write(frame("P", u32s(7, 1))));
+        // Only our half-close ends it: the answer is written after the client's end.
+        sock.once("end", () => sock.end(frame("X", u32s(0, 0))));
+      },
+      undefined,
+      true,
+    );
+    await expect(runOnAgent(direct.path, spec(), () => undefined, undefined, 500)).resolves.toEqual({ exitCode: 0 });
+    const sent = direct.received[0]!;
+    const spawnLen = 5 + sent.readUInt32BE(1);
+    expect(sent.readUInt32BE(5 + 8) & 3).toBe(3);
+    expect(sent.subarray(spawnLen).equals(body)).toBe(true);
+
+    let framedBytes = Buffer.alloc(0);
+    const older = await make((sock) => {
+      let n = 0;
+      sock.on("data", (d: Buffer) => {
+        if (n++ === 0) return void sock.write(frame("P", u32s(7)));
+        framedBytes = Buffer.concat([framedBytes, d]);
+        if (framedBytes.subarray(-5).equals(frame("i"))) sock.end(frame("X", u32s(0, 0)));
+      });
+    });
+    await expect(runOnAgent(older.path, spec(), () => undefined, undefined, 500)).resolves.toEqual({ exitCode: 0 });
+    const payloads: Buffer[] = [];
+    for (let off = 0; off < framedBytes.length - 5; ) {
+      const len = framedBytes.readUInt32BE(off + 1);
+      expect(String.fromCharCode(framedBytes[off]!)).toBe("I");
+      payloads.push(framedBytes.subarray(off + 5, off + 5 + len));
+      off += 5 + len;
+    }
+    expect(Buffer.concat(payloads).equals(body)).toBe(true);
   });
 
   it("holds the agent back while the sink is busy, and hangs up on abort", async () => {

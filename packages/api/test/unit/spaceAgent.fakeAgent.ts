@@ -20,11 +20,11 @@ export function frame(type: string, payload: Buffer = Buffer.alloc(0)): Buffer {
 
 export const u32s = (...n: number[]) => Buffer.concat(n.map((v) => { const b = Buffer.alloc(4); b.writeUInt32BE(v >>> 0); return b; }));
 
-export async function fakeAgent(onConnect: (sock: Socket) => void, path?: string): Promise<FakeAgent> {
+export async function fakeAgent(onConnect: (sock: Socket) => void, path?: string, allowHalfOpen = false): Promise<FakeAgent> {
   const dir = path ? undefined : mkdtempSync(join(tmpdir(), "cs-fake-agent-"));
   const sockPath = path ?? join(dir!, "agent.sock");
   const received: Buffer[] = [];
-  const server: Server = createServer((sock) => {
+  const server: Server = createServer({ allowHalfOpen }, (sock) => {
     const i = received.push(Buffer.alloc(0)) - 1;
     sock.on("data", (d: Buffer) => (received[i] = Buffer.concat([received[i]!, d])));
     sock.on("error", () => undefined);

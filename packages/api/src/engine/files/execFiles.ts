@@ -168,7 +168,7 @@ export class ExecFiles implements FilesPort {
     script: keyof typeof SCRIPTS,
     args: string[],
     path: string,
-    opts: { stdout?: ByteSink; stdin?: Buffer | NodeJS.ReadableStream; signal?: AbortSignal } = {},
+    opts: { stdout?: ByteSink; stdin?: NodeJS.ReadableStream; signal?: AbortSignal } = {},
   ): Promise<void> {
     const err = new Stderr();
     const spec: ExecSpec = {
@@ -176,6 +176,8 @@ export class ExecFiles implements FilesPort {
       cwd: WORKSPACE,
       user: SPACE_USER,
       stdin: opts.stdin,
+      // Our own reader (files write, tar-in) takes an upload straight off the agent's connection.
+      stdinDirect: opts.stdin !== undefined,
     };
     const { exitCode } = await this.exec.run(
       name,

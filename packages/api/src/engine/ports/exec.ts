@@ -5,6 +5,11 @@ export interface ExecSpec {
   env?: Record<string, string>;
   /** Bytes to feed on stdin (a buffer, or a stream piped through with backpressure), then close it. */
   stdin?: Buffer | NodeJS.ReadableStream;
+  /**
+   * The program may read stdin straight off the connection where the path allows it (the space agent):
+   * then it is a socket, not a pipe, and ends at the sender's half-close. For our own readers (uploads).
+   */
+  stdinDirect?: boolean;
   user?: string;
 }
 
