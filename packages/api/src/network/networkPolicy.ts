@@ -29,12 +29,17 @@ export const networkNames = (prefix: string, mode: Mode) => ({
   bridge: `${prefix}-${mode === "internet" ? "inet" : "lan"}`,
 });
 
+/** The longest a reapply or remove waits for the one before it. */
+const QUEUE_WAIT_MS = 30_000;
+
 /**
  * One engine network per mode, with iptables rules scoped to its bridge, applied by a
  * short-lived helper container on the host network (NET_ADMIN), so the server never needs root.
  */
 export class NetworkPolicy {
   private readonly ready = new Map<Mode, Promise<string>>();
+  /** reapply and remove, one after another: a reapply that listed a network must not make it again while it is removed. */
+  private queue: Promise<unknown> = Promise.resolve();
   /** Known once the server listens (PORT=0 picks one): the rules shut spaces out of it. */
   private apiPort: number | undefined;
 
@@ -65,7 +70,30 @@ export class NetworkPolicy {
    * at start (a reboot loses them while networks and restarted spaces remain) and then on a
    * timer (a firewall reload or `iptables -F` loses them under a running server).
    */
-  async reapply(): Promise<void> {
+  reapply(): Promise<void> {
+    return this.serial(() => this.applyAll());
+  }
+
+  /** Unhooks the rules and removes the network (the engine refuses while spaces still use it). */
+  remove(mode: Mode): Promise<void> {
+    return this.serial(async () => {
+      const { name, bridge } = networkNames(this.opts.prefix, mode);
+      this.ready.delete(mode);
+      await this.engine.networks.remove(name);
+      await this.helper(removeScript(bridge));
+    });
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    // Waits for the one before, but not for good: an engine call that never answers must not hold every later one.
+    let timer: NodeJS.Timeout | undefined;
+    const turn = Promise.race([this.queue, new Promise<void>((r) => (timer = setTimeout(r, QUEUE_WAIT_MS).unref()))]).finally(() => clearTimeout(timer));
+    const run = turn.then(fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async applyAll(): Promise<void> {
     const nets = await this.engine.networks.list([`${NETWORK_PREFIX_LABEL}=${this.opts.prefix}`]);
     for (const n of nets) {
       const mode = n.labels[NETWORK_MODE_LABEL];
@@ -75,14 +103,6 @@ export class NetworkPolicy {
       this.ready.delete(mode);
       await this.ensure(mode);
     }
-  }
-
-  /** Unhooks the rules and removes the network (the engine refuses while spaces still use it). */
-  async remove(mode: Mode): Promise<void> {
-    const { name, bridge } = networkNames(this.opts.prefix, mode);
-    this.ready.delete(mode);
-    await this.engine.networks.remove(name);
-    await this.helper(removeScript(bridge));
   }
 
   private async setUp(mode: Mode): Promise<string> {

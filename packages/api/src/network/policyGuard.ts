@@ -22,6 +22,9 @@ const REFUSED_RETRY_MS = 2_000;
 /** How long the guard waits on one engine call: a list or an update, then applying rules or one start (see within). */
 const LIST_DEADLINE_MS = 5_000;
 const STEP_DEADLINE_MS = 20_000;
+/** Rules applied this recently still stand for a space found down (nothing flushes them that fast but an operator). */
+const RULES_FRESH_MS = 5_000;
+const STALE_APPLY_MS = 60_000;
 
 const guarded = (r: SpaceRecord) => r.labels[LABEL.network] === "internet" || r.labels[LABEL.network] === "lan";
 
@@ -37,6 +40,10 @@ export class PolicyGuard {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<string[]> | undefined;
   private readonly restored = new Map<string, { at: number; count: number; refused?: boolean }>();
+  /** The rules being applied, and when they last were: see rules(). */
+  private applying: Promise<void> | undefined;
+  private appliedAt = -Infinity;
+  private applyingSince = 0;
 
   constructor(private readonly d: PolicyGuardDeps) {}
 
@@ -85,7 +92,7 @@ export class PolicyGuard {
     const down = records.filter((r) => r.state === "stopped" && !this.d.state.peek(r.name)?.hibernatedAt && this.due(r.name, now));
     if (down.length === 0) return [];
     // The rules first, whatever this process applied before: a stop without us means the engine (or the host) restarted.
-    if (!opts.rulesFresh) await this.within(STEP_DEADLINE_MS, "rules", this.d.network.reapply());
+    if (!opts.rulesFresh) await this.rules(now);
     const started: string[] = [];
     for (const r of down) {
       const ok = await this.within(STEP_DEADLINE_MS, "start", this.d.lifecycle.restore(r.name)).catch((err) => {
@@ -99,6 +106,29 @@ export class PolicyGuard {
       this.restored.set(r.name, ok ? { at: now, count: count + 1 } : { at: now, count, refused: true });
     }
     return started;
+  }
+
+  /**
+   * Applies the rules again, or waits on the application already under way: right after an engine
+   * restart one can take over 20 s (the engine busy with its own firewall), and a sweep that gives up
+   * on it must not start another from scratch. Rules applied since this sweep listed the spaces are fresh.
+   */
+  private async rules(listedAt: number): Promise<void> {
+    if (this.appliedAt >= listedAt - RULES_FRESH_MS) return;
+    // One that has not answered in a minute is not waited on any more: start again.
+    if (this.applying && this.d.now() - this.applyingSince > STALE_APPLY_MS) this.applying = undefined;
+    if (!this.applying) this.applyingSince = this.d.now();
+    const mine = (this.applying ??= this.d.network.reapply().then(
+      () => {
+        this.appliedAt = this.d.now();
+        if (this.applying === mine) this.applying = undefined;
+      },
+      (err: unknown) => {
+        if (this.applying === mine) this.applying = undefined;
+        throw err;
+      },
+    ));
+    await this.within(STEP_DEADLINE_MS, "rules", mine);
   }
 
   /**

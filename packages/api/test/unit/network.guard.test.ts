@@ -3,6 +3,7 @@ import { describe, expect, it, vi } from "vitest";
 import { PolicyGuard, type PolicyGuardDeps } from "../../src/network/policyGuard.js";
 import { createOptionsOf } from "../../src/engine/docker/containerSpec.js";
 import { createSpace, makeApp } from "./helpers.js";
+import { LABEL } from "../../src/engine/naming.js";
 
 const policyConfig = { network: { policy: true, prefix: "cstest", helperImage: "clawdspace/netpolicy:test", dnsServers: undefined, reapplyMs: 0, watchMs: 2000 } };
 
@@ -84,6 +85,50 @@ describe("the network guard (fail closed)", () => {
       expect(await stuck).toMatch(/list did not answer within 5000 ms/);
       expect(await guard.sweep()).toEqual([]);
       expect(lists).toBe(2);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("rules slower than a sweep's deadline are waited on by the next sweep, not applied again from scratch", async () => {
+    vi.useFakeTimers();
+    try {
+      const listed = [{ name: "s", state: "stopped", labels: { [LABEL.network]: "lan" } }];
+      let reapplies = 0;
+      let applyMs = 25_000;
+      const restores: string[] = [];
+      const guard = new PolicyGuard({
+        containers: { list: () => Promise.resolve(listed.map((r) => ({ ...r }))), setRestartPolicy: () => Promise.resolve() },
+        state: { peek: () => undefined },
+        // right after an engine restart: 25 s, past the 20 s a sweep gives it
+        network: { reapply: () => (reapplies++, new Promise<void>((r) => setTimeout(r, applyMs))) },
+        lifecycle: { restore: (name: string) => (restores.push(name), Promise.resolve(true)) },
+        log: pino({ level: "silent" }),
+        now: () => Date.now(),
+      } as unknown as PolicyGuardDeps);
+      const first = guard.sweep().catch((e: Error) => e.message);
+      await vi.advanceTimersByTimeAsync(20_000);
+      expect(await first).toMatch(/rules did not answer within 20000 ms/);
+      expect(restores).toEqual([]);
+      const second = guard.sweep();
+      await vi.advanceTimersByTimeAsync(5_000);
+      expect(await second).toEqual(["s"]);
+      expect({ reapplies, restores }).toEqual({ reapplies: 1, restores: ["s"] });
+      // Another space found down 2 s later: the rules just applied still stand, so no second application.
+      listed[0]!.state = "running";
+      listed.push({ name: "t", state: "stopped", labels: { [LABEL.network]: "internet" } });
+      await vi.advanceTimersByTimeAsync(2_000);
+      expect(await guard.sweep()).toEqual(["t"]);
+      expect(reapplies).toBe(1);
+      // Later than that, they are applied again first.
+      listed[1]!.state = "stopped";
+      listed.push({ name: "u", state: "stopped", labels: { [LABEL.network]: "lan" } });
+      applyMs = 1_000;
+      await vi.advanceTimersByTimeAsync(10_000);
+      const third = guard.sweep();
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(await third).toEqual(["t", "u"]);
+      expect(reapplies).toBe(2);
     } finally {
       vi.useRealTimers();
     }

@@ -107,4 +107,14 @@ describe("NetworkPolicy with the fake runtime", () => {
     expect(t.fake.helperLog.at(-1)!.argv[2]).toContain("-D DOCKER-USER -i cstest-lan");
     expect(t.fake.helperLog.at(-1)!.argv[2]).toContain("-D FORWARD -i cstest-lan");
   });
+
+  it("a remove asked while a reapply runs waits for it: the reapply cannot make the network again behind it", async () => {
+    const t = makeApp({ config: policyConfig });
+    await createSpace(t, "a", { network: "lan" });
+    await t.api.delete("/api/spaces/a");
+    // Both at once, as the guard's or the timer's reapply and a cleanup can be.
+    await Promise.all([t.deps.network!.reapply(), t.deps.network!.remove("lan")]);
+    expect(t.fake.networks.size).toBe(0);
+    expect(t.fake.helperLog.at(-1)!.argv[2]).toContain("-D DOCKER-USER -i cstest-lan");
+  });
 });
