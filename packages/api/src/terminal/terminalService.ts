@@ -227,6 +227,9 @@ export class TerminalService {
     // Output keeps a space awake only shortly after someone typed: a `tail -f` left open must not.
     const now = this.activity.now();
     if (s.lastInputAt === null || now - s.lastInputAt > this.opts.outputActivityMs) return;
+    // A command's output ends with the next prompt, which bash prints after its `history -a`: a read
+    // then finds the line. Marked at input alone, a read could come before bash wrote it, and none after.
+    this.history.markDirty(s.space);
     if (now - (this.outputMarks.get(s) ?? 0) < OUTPUT_MARK_EVERY_MS) return;
     this.outputMarks.set(s, now);
     this.activity.record(s.space, "terminal");
