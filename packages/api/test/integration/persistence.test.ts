@@ -8,6 +8,9 @@ describe.skipIf(!engineAvailable)("wake on demand and data that outlives the con
   const read = () => s.sh("cat /workspace/data.txt");
 
   beforeAll(async () => {
+    // These tests stop the container behind the server's back on purpose; the network guard would start a
+    // policy-network space again (docs/NETWORK.md) and race them. The guard has tests of its own.
+    s.deps.policyGuard?.stop();
     await s.sh("echo precious > /workspace/data.txt");
   });
 
