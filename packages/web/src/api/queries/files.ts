@@ -1,4 +1,15 @@
+import type { QueryClient } from "@tanstack/react-query";
 import { client } from "../client";
+
+/**
+ * After a change to a space's files: a listing still on its first load started before the change, and
+ * invalidation alone joins that load rather than starting another (a query with no data is not cancelled),
+ * so the old listing would stand. Cancel first, then fetch again.
+ */
+export async function refreshFiles(qc: QueryClient, space: string): Promise<void> {
+  await qc.cancelQueries({ queryKey: ["files", space] });
+  await qc.invalidateQueries({ queryKey: ["files", space] });
+}
 
 export const filesQuery = (space: string, path: string) => ({
   queryKey: ["files", space, path] as const,

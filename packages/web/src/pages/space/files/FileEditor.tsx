@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
-import { fileActions, fileQuery } from "../../../api/queries/files";
+import { fileActions, fileQuery, refreshFiles } from "../../../api/queries/files";
 import { ErrorBox, Loading } from "../../../components/States";
 
 /** The open file: its text, Save (or Ctrl/Cmd+S) while changed, Close. */
@@ -14,7 +14,7 @@ export function FileEditor({ space, path, onClose }: { space: string; path: stri
   const save = useMutation({
     mutationFn: () => fileActions.write(space, path, text ?? ""),
     onSuccess: () => {
-      void qc.invalidateQueries({ queryKey: ["files", space] });
+      void refreshFiles(qc, space);
       qc.setQueryData(fileQuery(space, path).queryKey, { text: text ?? "", truncated: false, size: (text ?? "").length });
     },
   });

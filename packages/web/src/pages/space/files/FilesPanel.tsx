@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRef, useState } from "react";
 import type { FileEntry } from "@clawdspace/shared";
-import { fileActions, filesQuery } from "../../../api/queries/files";
+import { fileActions, filesQuery, refreshFiles } from "../../../api/queries/files";
 import { client } from "../../../api/client";
 import { ConfirmDialog } from "../../../components/ConfirmDialog";
 import { bytes } from "../../../components/format";
@@ -28,7 +28,7 @@ export function FilesPanel({ space }: { space: string }) {
   const uploads = useUploads(space);
   const act = useMutation({
     mutationFn: async (fn: () => Promise<unknown>) => fn(),
-    onSuccess: () => void qc.invalidateQueries({ queryKey: ["files", space] }),
+    onSuccess: () => void refreshFiles(qc, space),
   });
   const cd = (path: string) => {
     setDir(path);

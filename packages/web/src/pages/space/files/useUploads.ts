@@ -1,5 +1,6 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import { refreshFiles } from "../../../api/queries/files";
 import { uploadFile } from "../../../api/upload";
 import { join } from "./paths";
 
@@ -30,7 +31,7 @@ export function useUploads(space: string) {
     } catch (e) {
       setState((s) => s && { ...s, error: e as Error, done: true });
     } finally {
-      void qc.invalidateQueries({ queryKey: ["files", space] });
+      void refreshFiles(qc, space);
     }
   };
   return { state, start, clear: () => setState(null) };
