@@ -54,8 +54,16 @@ describe.skipIf(!engineAvailable)("clawdspace shell, driven in tmux", () => {
     await waitForScreen((s) => s.includes("answer-42"), "the command's output");
 
     tmux("resize-window", "-t", "t", "-x", "120", "-y", "40");
-    tmux("send-keys", "-t", "t", "stty size", "Enter");
-    await waitForScreen((s) => s.includes("40 120"), "stty size after the resize");
+    // The resize travels (SIGWINCH to the CLI, the socket, the engine's resize call) while the keys go
+    // straight to the shell: a `stty size` typed at once may print the old size. Ask again until it is seen.
+    for (let tries = 0; ; tries++) {
+      tmux("send-keys", "-t", "t", "stty size", "Enter");
+      const seen = await waitForScreen((s) => s.includes("40 120"), "stty size after the resize", 3_000).then(
+        () => true,
+        (e: Error) => (tries >= 9 ? Promise.reject(e) : false),
+      );
+      if (seen) break;
+    }
 
     // Output that arrives while we are away, then the detach key (Ctrl-]).
     tmux("send-keys", "-t", "t", "sleep 2; echo missed-$((1+1))", "Enter");
