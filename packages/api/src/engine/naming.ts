@@ -24,6 +24,8 @@ export const NETWORK_KIND = "space-network";
 export const HELPER_KIND = "helper";
 export const VOLUME_KIND = "space-volume";
 export const WORKSPACE = "/workspace";
+/** The space's user and group (docker/space/Dockerfile); every exec of ours that acts for the space runs as it. */
+export const SPACE_USER = "1001:1001";
 /** Where our images carry the space agent (docs/SPACE-AGENT.md); other images have nothing there. */
 export const AGENT_BINARY = "/opt/clawdspace/bin/clawdspace-agent";
 

@@ -7,7 +7,7 @@ import type { ExecPort } from "../engine/ports/exec.js";
 import type { ByteSink } from "../engine/ports/files.js";
 import { RuntimeError } from "../engine/errors.js";
 import { WORKSPACE } from "../engine/naming.js";
-import { SPACE_USER } from "../engine/files/execFiles.js";
+import { SPACE_USER } from "../engine/naming.js";
 import type { AuditLog } from "../audit/auditLog.js";
 import type { ActivityTracker } from "../sleep/activity.js";
 import type { OnWake, SpaceLifecycle } from "../spaces/lifecycle.js";

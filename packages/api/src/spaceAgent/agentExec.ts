@@ -5,9 +5,8 @@ import { AgentBrokeError, AgentUnavailableError, runOnAgent } from "./agentClien
 import type { AgentSockets } from "./sockets.js";
 import { AGENT_SOCKET_IN_SPACE } from "./sockets.js";
 import { SpaceAgentError } from "./errors.js";
-import { AGENT_BINARY } from "../engine/naming.js";
+import { AGENT_BINARY, SPACE_USER } from "../engine/naming.js";
 
-const SPACE_USER = "1001:1001";
 /** One restart attempt per space per this long: a space that keeps killing its agent gets the fallback. */
 const RESTART_EVERY_MS = 30_000;
 

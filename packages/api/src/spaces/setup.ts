@@ -3,8 +3,7 @@ import type { ExecPort } from "../engine/ports/exec.js";
 import { OutputCollector } from "../exec/outputCollector.js";
 import { inWorkspace } from "../templates/effective.js";
 
-/** The space's user, as the image makes it. */
-export const SPACE_USER = "1001:1001";
+import { SPACE_USER } from "../engine/naming.js";
 
 const TOKEN_ENV = "CLAWDSPACE_GIT_TOKEN";
 // git runs "!..." helpers through sh; the script is fixed and reads the token from the exec's own

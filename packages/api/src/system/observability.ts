@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import { ConflictError } from "../engine/errors.js";
-import { SPACE_USER } from "../engine/files/execFiles.js";
+import { SPACE_USER } from "../engine/naming.js";
 import { WORKSPACE } from "../engine/naming.js";
 import type { Engine } from "../engine/engine.js";
 import { maskString } from "../core/mask.js";

@@ -4,8 +4,6 @@ import { WORKSPACE } from "../engine/naming.js";
 export const SSH_DIR = `${WORKSPACE}/.clawdspace/ssh`;
 export const HOST_KEY = `${SSH_DIR}/ssh_host_ed25519_key`;
 export const AUTHORIZED_KEYS = `${SSH_DIR}/authorized_keys`;
-/** Every tunnel and key call runs as the space's user: a non-root sshd can log in only its own user, which is the point. */
-export const SPACE_USER = "1001:1001";
 
 /** Makes the folder and the host key once (umask 077: sshd's StrictModes wants them private to the user). */
 const ENSURE = [

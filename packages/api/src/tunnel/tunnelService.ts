@@ -14,7 +14,9 @@ import type { SpaceLifecycle } from "../spaces/lifecycle.js";
 import { TicketStore } from "../terminal/tickets.js";
 import { DEFAULT_PUMP_LIMITS, TunnelPump, type PumpLimits } from "./pump.js";
 import { portArgv } from "./connector.js";
-import { installKeyArgv, parseKeyAnswer, SPACE_USER, sshdArgv } from "./sshd.js";
+// Every tunnel and key call runs as the space's user: a non-root sshd can log in only its own user, which is the point.
+import { SPACE_USER } from "../engine/naming.js";
+import { installKeyArgv, parseKeyAnswer, sshdArgv } from "./sshd.js";
 import { tunnelRefusal } from "./tunnelPolicy.js";
 
 export interface TunnelLimits extends PumpLimits {

@@ -1,37 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ExecSpec } from "../../src/engine/ports/exec.js";
-import { createSpace, makeApp, type TestApp } from "./helpers.js";
-
-const SEC = 1000;
-const MIN = 60 * SEC;
-const IDLE = 10 * MIN;
-const CHECK = 15 * SEC;
-const HIB = 60 * MIN;
-
-/** The veto script runs as `sh -c <script>`; the fake would echo it (and its own "veto:git" words) back. */
-const isVetoCheck = (spec: ExecSpec) => spec.argv[0] === "/bin/sh" && spec.argv.join(" ").includes("index.lock");
-
-async function setup(names: string[] = ["a"]) {
-  let now = Date.parse("2031-01-01T00:00:00.000Z");
-  const t = makeApp({
-    clock: () => now,
-    config: { sleep: { idleTimeoutMs: IDLE, hibernateAfterMs: HIB, checkMs: CHECK, cpuThresholdPct: 5, opTimeoutMs: 2000, keepaliveMaxMs: 86_400_000 } },
-  });
-  t.fake.execHandler = () => ({ stdout: "", exitCode: 0 });
-  for (const n of names) await createSpace(t, n);
-  return {
-    t,
-    now: () => now,
-    advance: (ms: number) => {
-      now += ms;
-    },
-    tick: () => t.deps.worker.tick(),
-  };
-}
-
-const engineState = (t: TestApp, name: string) => t.fake.containers.get(name)!.state;
-const events = (t: TestApp, type: string, space = "a") => t.deps.audit.query({ space, type, limit: 1000 });
-const spaceOf = async (t: TestApp, name = "a") => (await t.api.get(`/api/spaces/${name}`)).body.space;
+import { SEC, MIN, IDLE, CHECK, isVetoCheck, setup, engineState, events, spaceOf } from "./sleepHarness.js";
 
 describe("SleepWorker.tick: idle pause", () => {
   it("does nothing and reads no CPU before the deadline is near", async () => {

@@ -1,5 +1,5 @@
 import type Docker from "dockerode";
-import { WORKSPACE, containerNameOf } from "../naming.js";
+import { SPACE_USER, WORKSPACE, containerNameOf } from "../naming.js";
 import type { ContainerSpec, GpuSpec, RestartPolicy } from "../ports/containers.js";
 
 /** Docker's device request for a GPU spec: all GPUs (-1), a count, or device ids. */
@@ -30,7 +30,7 @@ export function createOptionsOf(spec: ContainerSpec): Docker.ContainerCreateOpti
     ...(spec.cmd ? { Cmd: spec.cmd } : {}),
     WorkingDir: WORKSPACE,
     // Whatever USER the image names: the space's processes are the sandbox user's (root only through an exec that asks).
-    User: "1001:1001",
+    User: SPACE_USER,
     Env: envList(spec.env),
     Labels: spec.labels,
     HostConfig: {

@@ -1,10 +1,8 @@
 import { FileNotFoundError, FileTypeError, PathOutsideError, RuntimeError } from "../errors.js";
-import { WORKSPACE } from "../naming.js";
+import { SPACE_USER, WORKSPACE } from "../naming.js";
 import type { ExecPort, ExecSpec } from "../ports/exec.js";
 import type { ByteSink, FileStat, FileType, FilesPort } from "../ports/files.js";
 
-/** The space's user (docker/space/Dockerfile); every file operation runs as it. */
-export const SPACE_USER = "1001:1001";
 
 /**
  * Exit codes our scripts use to say what went wrong (well clear of the 1/2/126/127 that
